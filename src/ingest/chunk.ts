@@ -1,0 +1,159 @@
+/**
+ * Processing of one chunk of complete lines from a line-oriented file (JSONL family formats).
+ * Pure and synchronous: it runs in ingest worker threads (see worker.ts) and inline for small inputs.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { Adapter } from './types.js';
+import type { NormalizeOptions } from './normalize.js';
+import { normalize } from './normalize.js';
+import type { Interaction } from '../model/interaction.js';
+
+export interface RejectRecord {
+  file: string;
+  /** 1-based line (or row) number in the file. */
+  line: number;
+  /** Position of the record inside that line when one line holds many (OTLP spans), 0-based. */
+  sub?: number;
+  reason: string;
+  /** The start of the offending text, for the analyst (at most 200 characters). */
+  excerpt: string;
+}
+
+export interface ChunkResult {
+  /** Records seen (accepted + rejected here; duplicates are found later, in the store). */
+  read: number;
+  accepted: number;
+  rejects: RejectRecord[];
+  /** Staging rows, newline-delimited JSON of `StagingRow`. */
+  rows: string;
+}
+
+/** An interaction plus its global input order, used to keep the first of duplicate ids. */
+export type StagingRow = Interaction & { ord: number };
+
+/** Order key: file, then line, then position inside the line. Fits in 2^53 for 9,000 files of 1e9 lines. */
+export function ordKey(fileIndex: number, line: number, sub = 0): number {
+  return fileIndex * 1e12 + line * 1000 + Math.min(sub, 999);
+}
+
+const EXCERPT = 200;
+function excerpt(s: string): string {
+  return s.length > EXCERPT ? s.slice(0, EXCERPT) + '…' : s;
+}
+
+/** Explain a JSON.parse failure in words an analyst understands. */
+export function jsonReason(line: string, err: unknown): string {
+  const msg = (err as Error).message ?? String(err);
+  const t = line.trimEnd();
+  if (/Unexpected end of JSON input|Unterminated string|Expected .* after/.test(msg) && !/[}\]"]$/.test(t)) {
+    return `truncated JSON (record ends early): ${msg}`;
+  }
+  return `malformed JSON: ${msg}`;
+}
+
+export interface RecordSink {
+  accept(rec: Interaction, ord: number): void;
+  reject(r: RejectRecord): void;
+}
+
+/**
+ * Adapt, validate and normalise one parsed source value. Shared by the line path and the row path
+ * (CSV, Parquet). Returns the number of records the value held.
+ */
+export function processValue(
+  value: unknown,
+  adapter: Adapter,
+  opts: NormalizeOptions,
+  file: string,
+  fileIndex: number,
+  line: number,
+  raw: string,
+  sink: RecordSink,
+): number {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    sink.reject({ file, line, reason: `not a JSON object (got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value})`, excerpt: excerpt(raw) });
+    return 1;
+  }
+  const { records, rejects } = adapter(value);
+  for (const r of rejects) sink.reject({ file, line, sub: r.sub, reason: r.reason, excerpt: excerpt(raw) });
+  for (const a of records) {
+    const n = normalize(a.value, opts, file, line);
+    if (n.ok) sink.accept(n.rec, ordKey(fileIndex, line, a.sub ?? 0));
+    else sink.reject({ file, line, sub: a.sub, reason: n.reason, excerpt: excerpt(raw) });
+  }
+  return records.length + rejects.length;
+}
+
+/**
+ * Process a buffer of complete lines (the last line may lack its newline). `startLine` is the 1-based number of
+ * the first line in `buf`. Blank lines are not records and are skipped.
+ */
+export function processChunk(
+  buf: Uint8Array,
+  startLine: number,
+  file: string,
+  fileIndex: number,
+  adapter: Adapter,
+  opts: NormalizeOptions,
+): ChunkResult {
+  const rows: string[] = [];
+  const rejects: RejectRecord[] = [];
+  let read = 0;
+  let accepted = 0;
+  const sink: RecordSink = {
+    accept(rec, ord) {
+      accepted++;
+      (rec as StagingRow).ord = ord;
+      rows.push(JSON.stringify(rec));
+    },
+    reject(r) {
+      rejects.push(r);
+    },
+  };
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const whole = isUtf8(b);
+  // Fast path: the whole chunk is valid UTF-8, decode once and split. Slow path: find the bad lines.
+  const text = whole ? b.toString('utf8') : null;
+  let pos = 0;
+  let line = startLine;
+  const end = whole ? text!.length : b.length;
+  while (pos < end) {
+    let nl = whole ? text!.indexOf('\n', pos) : b.indexOf(10, pos);
+    if (nl === -1) nl = end;
+    let s: string;
+    if (whole) {
+      s = text!.slice(pos, nl);
+    } else {
+      const lb = b.subarray(pos, nl);
+      if (!isUtf8(lb)) {
+        const raw = lb.toString('latin1');
+        if (raw.trim() !== '') {
+          read++;
+          rejects.push({ file, line, reason: 'invalid UTF-8 (bytes that are not valid UTF-8 text)', excerpt: excerpt(lb.toString('utf8')) });
+        }
+        pos = nl + 1;
+        line++;
+        continue;
+      }
+      s = lb.toString('utf8');
+    }
+    pos = nl + 1;
+    // Blank lines are not records. (trim() only when the line starts with whitespace: lines can be megabytes.)
+    if (s.length === 0 || (s.charCodeAt(0) <= 32 && s.trim() === '')) {
+      line++;
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(s);
+    } catch (err) {
+      read++;
+      rejects.push({ file, line, reason: jsonReason(s, err), excerpt: excerpt(s) });
+      line++;
+      continue;
+    }
+    read += processValue(value, adapter, opts, file, fileIndex, line, s, sink);
+    line++;
+  }
+  return { read, accepted, rejects, rows: rows.length ? rows.join('\n') + '\n' : '' };
+}

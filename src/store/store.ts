@@ -1,0 +1,211 @@
+/**
+ * The embedded analytical store: one DuckDB file, no server.
+ *
+ * Tables: interactions (compact columns, see model/interaction.ts), accounts, ingest_runs, ingest_files, rejects.
+ * Loading goes through newline-delimited JSON staging files that DuckDB reads in bulk (its JSON reader is
+ * multi-threaded C++; appending row by row from JS is far slower).
+ */
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { ACCOUNT_COLUMNS } from '../model/account.js';
+import { INTERACTION_COLUMNS } from '../model/interaction.js';
+
+export const DEFAULT_DB = 'distillguard.duckdb';
+export const SCHEMA_VERSION = 1;
+
+/** SQL string literal. */
+export function lit(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function columnsStruct(cols: ReadonlyArray<readonly [string, string]>): string {
+  return '{' + cols.map(([n, t]) => `${lit(n)}: ${lit(t)}`).join(', ') + '}';
+}
+
+export interface StoreOptions {
+  /** DuckDB memory limit, e.g. '1GB'. Large loads spill to a temp directory beside the database. */
+  memoryLimit?: string;
+  threads?: number;
+  readOnly?: boolean;
+}
+
+export class Store {
+  private constructor(
+    readonly path: string,
+    readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(path: string = DEFAULT_DB, opts: StoreOptions = {}): Promise<Store> {
+    const config: Record<string, string> = {};
+    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    if (opts.threads) config.threads = String(opts.threads);
+    if (opts.readOnly) config.access_mode = 'READ_ONLY';
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, config);
+    } catch (err) {
+      throw new Error(`cannot open the store ${path}: ${(err as Error).message}`);
+    }
+    const conn = await instance.connect();
+    const s = new Store(path, instance, conn);
+    if (!opts.readOnly) await s.migrate();
+    return s;
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+
+  async run(sql: string): Promise<void> {
+    await this.conn.run(sql);
+  }
+
+  /** Rows as plain JSON-compatible objects (BIGINT as number where it fits). */
+  async all<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+    const r = await this.conn.runAndReadAll(sql);
+    return r.getRowObjectsJson() as unknown as T[];
+  }
+
+  async one<T = Record<string, unknown>>(sql: string): Promise<T | undefined> {
+    return (await this.all<T>(sql))[0];
+  }
+
+  private async migrate(): Promise<void> {
+    const icols = INTERACTION_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ');
+    const acols = ACCOUNT_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ');
+    await this.run(`
+      CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+      INSERT OR IGNORE INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}');
+      CREATE TABLE IF NOT EXISTS interactions (${icols});
+      CREATE TABLE IF NOT EXISTS accounts (${acols}, PRIMARY KEY (account_id));
+      CREATE TABLE IF NOT EXISTS ingest_runs (
+        run_id VARCHAR PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP, files INTEGER,
+        read BIGINT, accepted BIGINT, rejected BIGINT, duplicate BIGINT, options VARCHAR);
+      CREATE TABLE IF NOT EXISTS ingest_files (
+        run_id VARCHAR, path VARCHAR, format VARCHAR, bytes BIGINT,
+        read BIGINT, accepted BIGINT, rejected BIGINT, duplicate BIGINT, warnings VARCHAR);
+      CREATE TABLE IF NOT EXISTS rejects (
+        run_id VARCHAR, file VARCHAR, line BIGINT, sub INTEGER, reason VARCHAR, excerpt VARCHAR);
+    `);
+  }
+
+  /** The read_json expression over staging files of interactions (with their `ord`). */
+  static stagingSource(files: string[]): string {
+    const cols = columnsStruct([...INTERACTION_COLUMNS, ['ord', 'BIGINT']]);
+    const list = '[' + files.map(lit).join(', ') + ']';
+    return `read_json(${list}, format = 'newline_delimited', columns = ${cols}, maximum_object_size = 1073741824)`;
+  }
+
+  /**
+   * Load staged interactions, keeping the first record of each id (by input order) and skipping ids already in
+   * the store. Duplicates are recorded in `rejects` under the run. Returns how many rows were inserted and how
+   * many were duplicates.
+   */
+  async loadStaged(runId: string, files: string[]): Promise<{ inserted: number; duplicate: number }> {
+    const src = Store.stagingSource(files);
+    const cols = INTERACTION_COLUMNS.map(([n]) => n).join(', ');
+    await this.run(`CREATE OR REPLACE TEMP TABLE stage_keys AS SELECT id, ord, source_file, source_line FROM ${src}`);
+    // First occurrence (lowest ord) of each id that the store does not hold yet.
+    await this.run(`
+      CREATE OR REPLACE TEMP TABLE stage_keep AS
+      SELECT min(s.ord) AS ord FROM stage_keys s
+      WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.id = s.id)
+      GROUP BY s.id`);
+    const before = await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM stage_keys`);
+    const keep = await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM stage_keep`);
+    await this.run(`INSERT INTO interactions SELECT ${cols} FROM ${src} s WHERE s.ord IN (SELECT ord FROM stage_keep) ORDER BY s.ts`);
+    await this.run(`
+      INSERT INTO rejects
+      SELECT ${lit(runId)}, k.source_file, k.source_line, NULL,
+             'duplicate id ' || k.id || ' (already in the store or earlier in the input)', NULL
+      FROM stage_keys k ANTI JOIN stage_keep USING (ord)`);
+    await this.run(`DROP TABLE stage_keys; DROP TABLE stage_keep;`);
+    const total = Number(before?.n ?? 0);
+    const inserted = Number(keep?.n ?? 0);
+    return { inserted, duplicate: total - inserted };
+  }
+
+  /** Load rejects from a staging NDJSON file of RejectRecord. */
+  async loadRejects(runId: string, file: string): Promise<void> {
+    const cols = columnsStruct([
+      ['file', 'VARCHAR'],
+      ['line', 'BIGINT'],
+      ['sub', 'INTEGER'],
+      ['reason', 'VARCHAR'],
+      ['excerpt', 'VARCHAR'],
+    ]);
+    await this.run(`
+      INSERT INTO rejects SELECT ${lit(runId)}, file, line, sub, reason, excerpt
+      FROM read_json(${lit(file)}, format = 'newline_delimited', columns = ${cols}, maximum_object_size = 16777216)`);
+  }
+
+  /** Upsert accounts from a staging NDJSON file of Account. */
+  async loadAccounts(file: string): Promise<number> {
+    const cols = ACCOUNT_COLUMNS.map(([n]) => n).join(', ');
+    await this.run(`
+      INSERT OR REPLACE INTO accounts
+      SELECT ${cols} FROM (
+        SELECT *, row_number() OVER (PARTITION BY account_id ORDER BY _ord DESC) AS _rn
+        FROM read_json(${lit(file)}, format = 'newline_delimited', columns = ${columnsStruct([...ACCOUNT_COLUMNS, ['_ord', 'BIGINT']])})
+      ) WHERE _rn = 1`);
+    const r = await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM accounts`);
+    return Number(r?.n ?? 0);
+  }
+
+  /** Write this run's rejects, ordered by file and line, as JSONL. */
+  async exportRejects(runId: string, out: string): Promise<void> {
+    await this.run(`
+      COPY (SELECT file, line, sub, reason, excerpt FROM rejects WHERE run_id = ${lit(runId)} ORDER BY file, line, sub NULLS FIRST)
+      TO ${lit(out)} (FORMAT json)`);
+  }
+
+  async summary(): Promise<StoreSummary> {
+    const t = await this.one<Record<string, number | string | null>>(`
+      SELECT count(*)::BIGINT AS interactions, count(DISTINCT account_id)::BIGINT AS accounts_seen,
+             min(ts)::BIGINT AS first_ts, max(ts)::BIGINT AS last_ts,
+             count(DISTINCT ip)::BIGINT AS ips, count(DISTINCT model)::BIGINT AS models,
+             sum(CASE WHEN reasoning_requested THEN 1 ELSE 0 END)::BIGINT AS reasoning_requested,
+             sum(CASE WHEN tools > 0 THEN 1 ELSE 0 END)::BIGINT AS with_tools
+      FROM interactions`);
+    const a = await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM accounts`);
+    const apis = await this.all<{ api: string; n: number }>(`SELECT api, count(*)::BIGINT AS n FROM interactions GROUP BY api ORDER BY n DESC`);
+    const models = await this.all<{ model: string; n: number }>(
+      `SELECT coalesce(model, '(none)') AS model, count(*)::BIGINT AS n FROM interactions GROUP BY 1 ORDER BY n DESC LIMIT 10`,
+    );
+    const runs = await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM ingest_runs`);
+    const rej = await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM rejects`);
+    const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+    return {
+      interactions: n(t?.interactions),
+      accountsSeen: n(t?.accounts_seen),
+      accountRecords: n(a?.n),
+      firstTs: t?.first_ts == null ? null : Number(t.first_ts),
+      lastTs: t?.last_ts == null ? null : Number(t.last_ts),
+      ips: n(t?.ips),
+      models: n(t?.models),
+      reasoningRequested: n(t?.reasoning_requested),
+      withTools: n(t?.with_tools),
+      byApi: Object.fromEntries(apis.map((r) => [r.api, Number(r.n)])),
+      topModels: Object.fromEntries(models.map((r) => [r.model, Number(r.n)])),
+      ingestRuns: n(runs?.n),
+      rejectsStored: n(rej?.n),
+    };
+  }
+}
+
+export interface StoreSummary {
+  interactions: number;
+  accountsSeen: number;
+  accountRecords: number;
+  firstTs: number | null;
+  lastTs: number | null;
+  ips: number;
+  models: number;
+  reasoningRequested: number;
+  withTools: number;
+  byApi: Record<string, number>;
+  topModels: Record<string, number>;
+  ingestRuns: number;
+  rejectsStored: number;
+}
