@@ -3,10 +3,12 @@
  * Pure and synchronous: it runs in ingest worker threads (see worker.ts) and inline for small inputs.
  */
 import { isUtf8 } from 'node:buffer';
+import { writeFileSync } from 'node:fs';
 import type { Adapter } from './types.js';
 import type { NormalizeOptions } from './normalize.js';
 import { normalize } from './normalize.js';
 import type { Interaction } from '../model/interaction.js';
+import { INTERACTION_COLUMNS } from '../model/interaction.js';
 
 export interface RejectRecord {
   file: string;
@@ -24,12 +26,92 @@ export interface ChunkResult {
   read: number;
   accepted: number;
   rejects: RejectRecord[];
-  /** Staging rows, newline-delimited JSON of `StagingRow`. */
+  /** Staging rows as CSV (see csvRow), empty when written to `stagedRows`. */
   rows: string;
+  /** System prompts first seen in this chunk, NDJSON of `{system_hash, system, chars}`. */
+  systems: string;
+  /** Files the rows and system prompts were written to, when the task gave a staging target. */
+  stagedRows?: string | null;
+  stagedSystems?: string | null;
 }
 
-/** An interaction plus its global input order, used to keep the first of duplicate ids. */
-export type StagingRow = Interaction & { ord: number };
+/** Where a worker writes the staging rows of one chunk (so rows never cross threads). */
+export interface StageTarget {
+  run: string;
+  rowsPath: string;
+  systemsPath: string;
+}
+
+/*
+ * A staging row is an interaction plus its global input order `ord` (used to keep the first of duplicate ids). The
+ * system prompt text is staged separately, once per distinct prompt (table system_prompts): coding agents send the
+ * same long system prompt with every call, and repeating it in every row made staging several times larger.
+ */
+
+const STAGE_NAMES = INTERACTION_COLUMNS.map(([n]) => n);
+const QUOTE = /"/g;
+
+/**
+ * One staging row as CSV, in INTERACTION_COLUMNS order followed by `ord`. Strings are always quoted (so an empty
+ * string stays distinct from NULL, which is an empty unquoted field). CSV because building it costs less than
+ * JSON.stringify of the row and DuckDB reads it about twice as fast as the same rows in NDJSON (measured: 300k rows,
+ * 1.25 s with read_csv against 2.8 s with read_json).
+ */
+export function csvRow(rec: Interaction, ord: number): string {
+  const f = new Array<string>(STAGE_NAMES.length + 1);
+  for (let i = 0; i < STAGE_NAMES.length; i++) {
+    const v = rec[STAGE_NAMES[i]!];
+    f[i] = v === null || v === undefined ? '' : typeof v === 'string' ? '"' + v.replace(QUOTE, '""') + '"' : typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v);
+  }
+  f[STAGE_NAMES.length] = String(ord);
+  return f.join(',');
+}
+
+/** System prompt hashes already staged in this thread during the current run. Bounded. */
+let seenRun = '';
+const seenSystems = new Set<string>();
+const SEEN_MAX = 200_000;
+
+export function newSystemPrompt(run: string, h: string): boolean {
+  if (run !== seenRun) {
+    seenRun = run;
+    seenSystems.clear();
+  }
+  if (seenSystems.has(h)) return false;
+  if (seenSystems.size >= SEEN_MAX) seenSystems.clear();
+  seenSystems.add(h);
+  return true;
+}
+
+/** Collects accepted rows as staging NDJSON. */
+export class RowCollector {
+  private rows: string[] = [];
+  private systems: string[] = [];
+  constructor(private run: string) {}
+
+  add(rec: Interaction, ord: number): void {
+    if (rec.system_hash !== null && rec.system !== null && newSystemPrompt(this.run, rec.system_hash)) {
+      this.systems.push(JSON.stringify({ system_hash: rec.system_hash, system: rec.system, chars: rec.system_chars }));
+    }
+    this.rows.push(csvRow(rec, ord));
+  }
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  /** Take what was collected, as NDJSON text or written to the target's files. */
+  take(target?: StageTarget): Pick<ChunkResult, 'rows' | 'systems' | 'stagedRows' | 'stagedSystems'> {
+    const rows = this.rows.length ? this.rows.join('\n') + '\n' : '';
+    const systems = this.systems.length ? this.systems.join('\n') + '\n' : '';
+    this.rows = [];
+    this.systems = [];
+    if (!target) return { rows, systems };
+    if (rows) writeFileSync(target.rowsPath, rows);
+    if (systems) writeFileSync(target.systemsPath, systems);
+    return { rows: '', systems: '', stagedRows: rows ? target.rowsPath : null, stagedSystems: systems ? target.systemsPath : null };
+  }
+}
 
 /** Order key: file, then line, then position inside the line. Fits in 2^53 for 9,000 files of 1e9 lines. */
 export function ordKey(fileIndex: number, line: number, sub = 0): number {
@@ -95,16 +177,17 @@ export function processChunk(
   fileIndex: number,
   adapter: Adapter,
   opts: NormalizeOptions,
+  run: string,
+  target?: StageTarget,
 ): ChunkResult {
-  const rows: string[] = [];
+  const rows = new RowCollector(run);
   const rejects: RejectRecord[] = [];
   let read = 0;
   let accepted = 0;
   const sink: RecordSink = {
     accept(rec, ord) {
       accepted++;
-      (rec as StagingRow).ord = ord;
-      rows.push(JSON.stringify(rec));
+      rows.add(rec, ord);
     },
     reject(r) {
       rejects.push(r);
@@ -155,5 +238,5 @@ export function processChunk(
     read += processValue(value, adapter, opts, file, fileIndex, line, s, sink);
     line++;
   }
-  return { read, accepted, rejects, rows: rows.length ? rows.join('\n') + '\n' : '' };
+  return { read, accepted, rejects, ...rows.take(target) };
 }

@@ -2,9 +2,10 @@
  * One canonical-shaped object -> validated -> derived -> compact `Interaction`.
  * Runs in ingest worker threads, in replay and in the gateway: keep it allocation-light.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Derived, Interaction } from '../model/interaction.js';
 import { InteractionInputSchema } from '../model/interaction.js';
+import { fastValidate } from '../model/validate.js';
 import { deriveFromBodies, deriveFromText } from './derive/index.js';
 
 export interface NormalizeOptions {
@@ -21,7 +22,22 @@ export type NormalizeResult = { ok: true; rec: Interaction } | { ok: false; reas
 
 /** 64-bit hex digest of a text: stable across runs and processes. */
 export function textHash(s: string): string {
-  return createHash('sha1').update(s).digest('hex').slice(0, 16);
+  return hash('sha1', s).slice(0, 16);
+}
+
+/**
+ * System prompts repeat across calls (one agent's prompt in thousands of calls): their hashes are memoised. Bounded;
+ * cleared when full.
+ */
+const systemHashes = new Map<string, string>();
+function systemHash(s: string): string {
+  let h = systemHashes.get(s);
+  if (h === undefined) {
+    if (systemHashes.size >= 10_000) systemHashes.clear();
+    h = textHash(s);
+    systemHashes.set(s, h);
+  }
+  return h;
 }
 
 function truncate(s: string | null, n: number): string | null {
@@ -59,9 +75,12 @@ function applyOtelHints(d: Derived, v: Record<string, unknown>): void {
 }
 
 export function normalize(value: Record<string, unknown>, opts: NormalizeOptions, sourceFile: string, sourceLine: number): NormalizeResult {
-  const parsed = InteractionInputSchema.safeParse(value);
-  if (!parsed.success) return { ok: false, reason: issuesReason(parsed.error.issues, value) };
-  const r = parsed.data;
+  let r = fastValidate(value);
+  if (r === null) {
+    const parsed = InteractionInputSchema.safeParse(value);
+    if (!parsed.success) return { ok: false, reason: issuesReason(parsed.error.issues, value) };
+    r = parsed.data;
+  }
   let d: Derived;
   if (r.request != null || (r.response != null && r.prompt == null)) {
     d = deriveFromBodies(r.request ?? null, r.response, { endpoint: r.endpoint ?? null });
@@ -97,7 +116,7 @@ export function normalize(value: Record<string, unknown>, opts: NormalizeOptions
     prompt_hash: prompt !== null ? textHash(prompt) : null,
     system: truncate(system, opts.promptChars),
     system_chars: system?.length ?? 0,
-    system_hash: system !== null && system.length > 0 ? textHash(system) : null,
+    system_hash: system !== null && system.length > 0 ? systemHash(system) : null,
     turns: d.turns,
     tools: d.tools,
     tool_calls_in: d.tool_calls_in,

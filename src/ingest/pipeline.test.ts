@@ -187,7 +187,9 @@ test('prompt text can be switched off; hashes and lengths stay', async () => {
     const f = join(dir, 'p.jsonl');
     writeFileSync(f, rec(1, { system: 'You are helpful.' }) + '\n');
     const { s } = await run([f], dir, { normalize: { promptChars: 0 } });
-    const row = await s.one<Record<string, unknown>>('SELECT prompt, prompt_chars, prompt_hash, system, system_hash FROM interactions');
+    const row = await s.one<Record<string, unknown>>(
+      'SELECT prompt, prompt_chars, prompt_hash, p.system, i.system_hash FROM interactions i LEFT JOIN system_prompts p USING (system_hash)',
+    );
     assert.equal(row!.prompt, null);
     assert.equal(row!.system, null);
     assert.equal(Number(row!.prompt_chars), 'question 1'.length);

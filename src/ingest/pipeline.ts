@@ -4,6 +4,7 @@
  * and reason) or duplicate, and read = accepted + rejected + duplicate for every file and for the run.
  */
 import { createWriteStream, mkdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -13,8 +14,8 @@ import type { LineFormat } from './adapters.js';
 import { adapterFor, nativeAdapter } from './adapters.js';
 import { detectFormat, FormatError, readWhole } from './detect.js';
 import { readLineChunks } from './lines.js';
-import type { ChunkResult, RecordSink, RejectRecord, StagingRow } from './chunk.js';
-import { processChunk, processValue } from './chunk.js';
+import type { ChunkResult, RecordSink, RejectRecord, StageTarget } from './chunk.js';
+import { processChunk, processValue, RowCollector } from './chunk.js';
 import { ChunkPool } from './pool.js';
 import type { NormalizeOptions } from './normalize.js';
 import { DEFAULT_NORMALIZE } from './normalize.js';
@@ -74,39 +75,70 @@ export interface IngestReport {
   accountsWithoutInteractions: number;
 }
 
-/** Writes NDJSON with backpressure, rotating to a new file every `batchRows` rows. */
-class StagingWriter {
-  private out: WriteStream | null = null;
+/**
+ * Staging files waiting to be loaded. Workers write their chunk's rows to files of their own (rows never cross
+ * threads); rows produced on this thread are written here. Every `batchRows` rows the files are loaded.
+ */
+class Staging {
+  private files: string[] = [];
+  private systemFiles: string[] = [];
   private rows = 0;
   private n = 0;
-  readonly files: string[] = [];
   constructor(
     private dir: string,
+    private run: string,
     private batchRows: number,
-    private onFull: (file: string) => Promise<void>,
+    private load: (files: string[], systemFiles: string[]) => Promise<void>,
   ) {}
 
-  async write(text: string, rows: number): Promise<void> {
-    if (!text) return;
-    if (!this.out) {
-      const f = join(this.dir, `stage-${this.n++}.ndjson`);
-      this.files.push(f);
-      this.out = createWriteStream(f);
+  target(): StageTarget {
+    const k = this.n++;
+    return { run: this.run, rowsPath: join(this.dir, `c${k}.csv`), systemsPath: join(this.dir, `c${k}.sys.ndjson`) };
+  }
+
+  async add(r: ChunkResult): Promise<void> {
+    if (r.stagedRows) this.files.push(r.stagedRows);
+    if (r.stagedSystems) this.systemFiles.push(r.stagedSystems);
+    if (r.rows || r.systems) {
+      const t = this.target();
+      if (r.rows) {
+        await writeFile(t.rowsPath, r.rows);
+        this.files.push(t.rowsPath);
+      }
+      if (r.systems) {
+        await writeFile(t.systemsPath, r.systems);
+        this.systemFiles.push(t.systemsPath);
+      }
     }
-    if (!this.out.write(text)) await once(this.out, 'drain');
-    this.rows += rows;
+    this.rows += r.accepted;
     if (this.rows >= this.batchRows) await this.flush();
   }
 
+  private loading: Promise<void> = Promise.resolve();
+
+  /**
+   * Start loading what is staged. Loading runs in DuckDB's threads while parsing goes on; at most one load is in
+   * flight (the next flush waits for it), which bounds staging disk use to about two batches.
+   */
   async flush(): Promise<void> {
-    if (!this.out) return;
-    const out = this.out;
-    this.out = null;
+    if (this.files.length === 0 && this.systemFiles.length === 0) return;
+    const files = this.files;
+    const systemFiles = this.systemFiles;
+    this.files = [];
+    this.systemFiles = [];
     this.rows = 0;
-    await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
-    const f = this.files[this.files.length - 1]!;
-    await this.onFull(f);
-    rmSync(f, { force: true });
+    await this.loading;
+    this.loading = this.load(files, systemFiles).then(() => {
+      for (const f of [...files, ...systemFiles]) rmSync(f, { force: true });
+    });
+    // Surface a failed load at the next await rather than as an unhandled rejection.
+    this.loading.catch(() => {});
+  }
+
+  /** Load everything still staged and wait for it. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.loading;
   }
 }
 
@@ -146,9 +178,11 @@ export async function ingest(store: Store, opts: IngestOptions): Promise<IngestR
   const rejectsPath = join(tmp, 'rejects.ndjson');
   const rejects = new RejectWriter(rejectsPath);
   let duplicate = 0;
-  const staging = new StagingWriter(tmp, opts.batchRows ?? 1_000_000, async (f) => {
-    const r = await store.loadStaged(runId, [f]);
+  const staging = new Staging(tmp, runId, opts.batchRows ?? 250_000, async (files, systemFiles) => {
+    const t = performance.now();
+    const r = await store.loadStaged(runId, files, systemFiles);
     duplicate += r.duplicate;
+    if (process.env.DISTILLGUARD_TRACE) process.stderr.write(`[trace] loaded ${files.length} staging files in ${(performance.now() - t).toFixed(0)} ms\n`);
   });
 
   const workers = opts.workers ?? Math.min(4, Math.max(1, availableParallelism()));
@@ -166,22 +200,22 @@ export async function ingest(store: Store, opts: IngestOptions): Promise<IngestR
         rep.accepted += r.accepted;
         rep.rejected += r.rejects.length;
         await rejects.add(r.rejects);
-        await staging.write(r.rows, r.accepted);
+        await staging.add(r);
       };
       const progress = (n: number) => opts.onProgress?.(bytesBefore + n, bytesTotal);
       if (det.empty) {
         rep.warnings.push('empty file: no records');
       } else if (det.format === 'csv' || det.format === 'parquet') {
-        await ingestRows(file, i, det.format, opts.map ?? {}, nopts, tally);
+        await ingestRows(file, i, det.format, opts.map ?? {}, nopts, runId, tally);
       } else if (det.wholeDocument) {
-        await ingestDocument(file, i, det.format, nopts, tally, rep);
+        await ingestDocument(file, i, det.format, nopts, runId, tally, rep);
       } else {
-        await ingestLines(file, i, det.format, nopts, pool, tally, rep, progress);
+        await ingestLines(file, i, det.format, nopts, runId, pool, staging, tally, rep, progress);
       }
       bytesBefore += sizes[i]!;
       opts.onProgress?.(bytesBefore, bytesTotal);
     }
-    await staging.flush();
+    await staging.finish();
 
     const accountsReports: AccountsReport[] = [];
     for (const af of opts.accounts ?? []) {
@@ -248,7 +282,9 @@ async function ingestLines(
   fileIndex: number,
   format: LineFormat,
   nopts: NormalizeOptions,
+  run: string,
   pool: ChunkPool | null,
+  staging: Staging,
   tally: (r: ChunkResult) => Promise<void>,
   rep: FileReport,
   progress: (n: number) => void,
@@ -263,14 +299,14 @@ async function ingestLines(
       continue;
     }
     if (ev.kind === 'reject') {
-      await tally({ read: 1, accepted: 0, rows: '', rejects: [{ file: label, line: ev.line, reason: ev.reason, excerpt: ev.excerpt }] });
+      await tally({ read: 1, accepted: 0, rows: '', systems: '', rejects: [{ file: label, line: ev.line, reason: ev.reason, excerpt: ev.excerpt }] });
       continue;
     }
     if (!pool) {
-      await tally(processChunk(ev.buf, ev.startLine, label, fileIndex, adapter, nopts));
+      await tally(processChunk(ev.buf, ev.startLine, label, fileIndex, adapter, nopts, run));
       continue;
     }
-    inflight.push(pool.run({ buf: ev.buf, startLine: ev.startLine, file: label, fileIndex, format, opts: nopts }));
+    inflight.push(pool.run({ buf: ev.buf, startLine: ev.startLine, file: label, fileIndex, format, opts: nopts, run, target: staging.target() }));
     // Results are tallied in submission order; ordering does not matter for dedupe (rows carry `ord`).
     while (inflight.length >= maxInflight) await tally(await inflight.shift()!);
   }
@@ -283,6 +319,7 @@ async function ingestDocument(
   fileIndex: number,
   format: LineFormat,
   nopts: NormalizeOptions,
+  run: string,
   tally: (r: ChunkResult) => Promise<void>,
   rep: FileReport,
 ): Promise<void> {
@@ -292,7 +329,7 @@ async function ingestDocument(
   rep.warnings.push(Array.isArray(doc) ? 'read as one JSON array: line numbers are element numbers' : 'read as one JSON document');
   const values = Array.isArray(doc) ? doc : [doc];
   const adapter = adapterFor(format);
-  const batch = collector();
+  const batch = collector(run);
   for (let k = 0; k < values.length; k++) {
     const v = values[k];
     batch.res.read += processValue(v, adapter, nopts, file, fileIndex, k + 1, JSON.stringify(v)?.slice(0, 400) ?? '', batch.sink);
@@ -301,24 +338,23 @@ async function ingestDocument(
   await tally(batch.take());
 }
 
-function collector(): { sink: RecordSink; res: ChunkResult; take: () => ChunkResult } {
-  let rows: string[] = [];
+function collector(run: string): { sink: RecordSink; res: ChunkResult; take: () => ChunkResult } {
+  const rows = new RowCollector(run);
+  const empty = (): ChunkResult => ({ read: 0, accepted: 0, rejects: [], rows: '', systems: '' });
   const c = {
-    res: { read: 0, accepted: 0, rejects: [] as RejectRecord[], rows: '' } as ChunkResult,
+    res: empty(),
     sink: {
       accept(rec, ord) {
         c.res.accepted++;
-        (rec as StagingRow).ord = ord;
-        rows.push(JSON.stringify(rec));
+        rows.add(rec, ord);
       },
       reject(r) {
         c.res.rejects.push(r);
       },
     } as RecordSink,
     take(): ChunkResult {
-      const out = { ...c.res, rows: rows.length ? rows.join('\n') + '\n' : '' };
-      c.res = { read: 0, accepted: 0, rejects: [], rows: '' };
-      rows = [];
+      const out = { ...c.res, ...rows.take() };
+      c.res = empty();
       return out;
     },
   };
@@ -332,9 +368,10 @@ async function ingestRows(
   format: 'csv' | 'parquet',
   map: Record<string, string>,
   nopts: NormalizeOptions,
+  run: string,
   tally: (r: ChunkResult) => Promise<void>,
 ): Promise<void> {
-  const batch = collector();
+  const batch = collector(run);
   const source = format === 'csv' ? readCsv(file, { map }) : readParquet(file, { map });
   for await (const items of source) {
     for (const it of items) {

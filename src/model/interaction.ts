@@ -214,7 +214,10 @@ export interface Interaction {
   source_line: number;
 }
 
-/** Column names and DuckDB types of the interactions table, in `Interaction` order. */
+/**
+ * Column names and DuckDB types of the interactions table, in `Interaction` order. The system prompt text is not a
+ * column: it is stored once per distinct prompt in `system_prompts` (joined on system_hash).
+ */
 export const INTERACTION_COLUMNS: ReadonlyArray<readonly [keyof Interaction, string]> = [
   ['id', 'VARCHAR'],
   ['ts', 'BIGINT'],
@@ -231,7 +234,6 @@ export const INTERACTION_COLUMNS: ReadonlyArray<readonly [keyof Interaction, str
   ['prompt', 'VARCHAR'],
   ['prompt_chars', 'INTEGER'],
   ['prompt_hash', 'VARCHAR'],
-  ['system', 'VARCHAR'],
   ['system_chars', 'INTEGER'],
   ['system_hash', 'VARCHAR'],
   ['turns', 'INTEGER'],

@@ -44,7 +44,7 @@ export class Store {
     try {
       instance = await DuckDBInstance.create(path, config);
     } catch (err) {
-      throw new Error(`cannot open the store ${path}: ${(err as Error).message}`);
+      throw new Error(`cannot open the store ${path}: ${(err as Error).message}`, { cause: err });
     }
     const conn = await instance.connect();
     const s = new Store(path, instance, conn);
@@ -78,6 +78,7 @@ export class Store {
       CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
       INSERT OR IGNORE INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}');
       CREATE TABLE IF NOT EXISTS interactions (${icols});
+      CREATE TABLE IF NOT EXISTS system_prompts (system_hash VARCHAR PRIMARY KEY, system VARCHAR, chars INTEGER);
       CREATE TABLE IF NOT EXISTS accounts (${acols}, PRIMARY KEY (account_id));
       CREATE TABLE IF NOT EXISTS ingest_runs (
         run_id VARCHAR PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP, files INTEGER,
@@ -90,40 +91,50 @@ export class Store {
     `);
   }
 
-  /** The read_json expression over staging files of interactions (with their `ord`). */
+  /** The read_csv expression over staging files of interactions (see csvRow in ingest/chunk.ts). */
   static stagingSource(files: string[]): string {
     const cols = columnsStruct([...INTERACTION_COLUMNS, ['ord', 'BIGINT']]);
     const list = '[' + files.map(lit).join(', ') + ']';
-    return `read_json(${list}, format = 'newline_delimited', columns = ${cols}, maximum_object_size = 1073741824)`;
+    return `read_csv(${list}, header = false, columns = ${cols}, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, new_line = '\\n', max_line_size = 268435456)`;
   }
 
   /**
    * Load staged interactions, keeping the first record of each id (by input order) and skipping ids already in
-   * the store. Duplicates are recorded in `rejects` under the run. Returns how many rows were inserted and how
-   * many were duplicates.
+   * the store; and the staged system prompts. Duplicates are recorded in `rejects` under the run. Returns how many
+   * rows were inserted and how many were duplicates.
    */
-  async loadStaged(runId: string, files: string[]): Promise<{ inserted: number; duplicate: number }> {
-    const src = Store.stagingSource(files);
+  async loadStaged(runId: string, files: string[], systemFiles: string[] = []): Promise<{ inserted: number; duplicate: number }> {
     const cols = INTERACTION_COLUMNS.map(([n]) => n).join(', ');
-    await this.run(`CREATE OR REPLACE TEMP TABLE stage_keys AS SELECT id, ord, source_file, source_line FROM ${src}`);
-    // First occurrence (lowest ord) of each id that the store does not hold yet.
+    if (systemFiles.length) {
+      const scols = columnsStruct([
+        ['system_hash', 'VARCHAR'],
+        ['system', 'VARCHAR'],
+        ['chars', 'INTEGER'],
+      ]);
+      await this.run(`
+        INSERT OR IGNORE INTO system_prompts
+        SELECT DISTINCT ON (system_hash) system_hash, system, chars
+        FROM read_json([${systemFiles.map(lit).join(', ')}], format = 'newline_delimited', columns = ${scols}, maximum_object_size = 1073741824)`);
+    }
+    if (files.length === 0) return { inserted: 0, duplicate: 0 };
+    // Read the staging files once; rank duplicates of an id by input order.
     await this.run(`
-      CREATE OR REPLACE TEMP TABLE stage_keep AS
-      SELECT min(s.ord) AS ord FROM stage_keys s
-      WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.id = s.id)
-      GROUP BY s.id`);
-    const before = await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM stage_keys`);
-    const keep = await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM stage_keep`);
-    await this.run(`INSERT INTO interactions SELECT ${cols} FROM ${src} s WHERE s.ord IN (SELECT ord FROM stage_keep) ORDER BY s.ts`);
+      CREATE OR REPLACE TEMP TABLE stage AS
+      SELECT *, row_number() OVER (PARTITION BY id ORDER BY ord) AS _rank FROM ${Store.stagingSource(files)}`);
+    await this.run(`
+      CREATE OR REPLACE TEMP TABLE stage_dup AS
+      SELECT id, ord FROM stage s WHERE _rank > 1 OR EXISTS (SELECT 1 FROM interactions i WHERE i.id = s.id)`);
+    await this.run(`INSERT INTO interactions SELECT ${cols} FROM stage s ANTI JOIN stage_dup d USING (ord) ORDER BY s.ts`);
     await this.run(`
       INSERT INTO rejects
-      SELECT ${lit(runId)}, k.source_file, k.source_line, NULL,
-             'duplicate id ' || k.id || ' (already in the store or earlier in the input)', NULL
-      FROM stage_keys k ANTI JOIN stage_keep USING (ord)`);
-    await this.run(`DROP TABLE stage_keys; DROP TABLE stage_keep;`);
-    const total = Number(before?.n ?? 0);
-    const inserted = Number(keep?.n ?? 0);
-    return { inserted, duplicate: total - inserted };
+      SELECT ${lit(runId)}, s.source_file, s.source_line, NULL,
+             'duplicate id ' || s.id || ' (already in the store or earlier in the input)', NULL
+      FROM stage s SEMI JOIN stage_dup d USING (ord)`);
+    const total = await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM stage`);
+    const dup = await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM stage_dup`);
+    await this.run(`DROP TABLE stage; DROP TABLE stage_dup;`);
+    const duplicate = Number(dup?.n ?? 0);
+    return { inserted: Number(total?.n ?? 0) - duplicate, duplicate };
   }
 
   /** Load rejects from a staging NDJSON file of RejectRecord. */
