@@ -60,18 +60,26 @@ export function issuesReason(issues: ReadonlyArray<{ path: PropertyKey[]; messag
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** Hints an adapter may attach (OTLP spans carry structure that plain text fields cannot express). */
+/** Hints the OTLP adapter attaches (spans carry structure that plain text fields cannot express); see formats/otlp.ts. */
 function applyOtelHints(d: Derived, v: Record<string, unknown>): void {
-  const t = num(v.otel_turns);
-  if (t !== null) d.turns = t;
-  const tools = num(v.otel_tools);
-  if (tools !== null) d.tools = tools;
-  if (v.otel_reasoning === true) d.reasoning_returned = true;
+  const n = (k: string) => num(v[k]);
+  d.turns = n('otel_turns') ?? d.turns;
+  d.tools = n('otel_tools') ?? d.tools;
+  d.tool_calls_in = n('otel_tool_calls_in') ?? d.tool_calls_in;
+  d.tool_calls_out = n('otel_tool_calls_out') ?? d.tool_calls_out;
+  const reasoning = n('otel_reasoning');
+  if (reasoning !== null && reasoning > 0) {
+    d.reasoning_returned = true;
+    d.reasoning_chars = reasoning;
+  }
+  d.reasoning_tokens = n('otel_reasoning_tokens') ?? d.reasoning_tokens;
+  if (v.otel_has_image === true) d.has_image = true;
   if (typeof v.otel_finish_reason === 'string') d.stop_reason = v.otel_finish_reason;
-  const mt = num(v.otel_max_tokens);
-  if (mt !== null) d.max_tokens = mt;
-  const temp = num(v.otel_temperature);
-  if (temp !== null) d.temperature = temp;
+  d.max_tokens = n('otel_max_tokens') ?? d.max_tokens;
+  d.temperature = n('otel_temperature') ?? d.temperature;
+  d.n = n('otel_n') ?? d.n;
+  if (v.otel_stream === true) d.stream = true;
+  if (typeof v.otel_response_model === 'string') d.response_model = v.otel_response_model;
 }
 
 export function normalize(value: Record<string, unknown>, opts: NormalizeOptions, sourceFile: string, sourceLine: number): NormalizeResult {
@@ -94,7 +102,7 @@ export function normalize(value: Record<string, unknown>, opts: NormalizeOptions
   } else {
     d = deriveFromText(r.prompt, r.system, r.completion);
   }
-  if (value.otel_turns !== undefined || value.otel_tools !== undefined) applyOtelHints(d, value);
+  if (value.otel_turns !== undefined) applyOtelHints(d, value);
 
   const prompt = d.prompt;
   const system = d.system;

@@ -1,0 +1,55 @@
+/** The CLI as a user meets it: help on every command, exit codes, clear errors without stack traces. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, scratch } from '../testutil/fixtures.js';
+import { buildProgram } from './main.js';
+
+const bin = join(repoRoot(), 'dist', 'src', 'cli', 'bin.js');
+function cli(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, DISTILLGUARD_DEBUG: '' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('--help works on every command', () => {
+  const { dir, cleanup } = scratch();
+  try {
+    const names = buildProgram().commands.map((c) => c.name());
+    assert.ok(names.includes('ingest'));
+    for (const n of names) {
+      const r = cli([n, '--help'], dir);
+      assert.equal(r.code, 0, `${n} --help exits 0`);
+      assert.match(r.out, new RegExp(`Usage: distillguard ${n}`));
+    }
+    assert.equal(cli(['--help'], dir).code, 0);
+  } finally {
+    cleanup();
+  }
+});
+
+test('exit codes: usage 3, unknown format 1 with one clear message, --strict 2', () => {
+  const { dir, cleanup } = scratch();
+  try {
+    const usage = cli(['ingest'], dir);
+    assert.equal(usage.code, 3);
+    assert.match(usage.err, /missing required argument/);
+    assert.equal(cli(['no-such-command'], dir).code, 3);
+
+    writeFileSync(join(dir, 'notes.txt'), 'hello\n');
+    const unknown = cli(['ingest', 'notes.txt', '--db', 'x.duckdb'], dir);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /cannot tell the format of .*notes\.txt/);
+    assert.doesNotMatch(unknown.err, /\n\s+at /, 'no stack trace');
+
+    writeFileSync(join(dir, 'a.jsonl'), '{"id":"1","ts":1776852000,"account_id":"a"}\n{"id":"2","ts":"soon","account_id":"a"}\n');
+    const lenient = cli(['ingest', 'a.jsonl', '--db', 'y.duckdb'], dir);
+    assert.equal(lenient.code, 0, lenient.err);
+    assert.match(lenient.out, /total\s+2\s+1\s+1\s+0/);
+    const strict = cli(['ingest', 'a.jsonl', '--db', 'z.duckdb', '--strict'], dir);
+    assert.equal(strict.code, 2);
+  } finally {
+    cleanup();
+  }
+});
