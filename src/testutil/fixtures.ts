@@ -1,23 +1,10 @@
 /** Test helpers: locate the repository root and fixture files, make scratch directories. */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { repoRoot } from '../util/paths.js';
 
-let root: string | undefined;
-
-/** The repository root: the nearest folder above this module holding package.json. */
-export function repoRoot(): string {
-  if (root) return root;
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json'))) {
-    const up = dirname(d);
-    if (up === d) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
-    d = up;
-  }
-  root = d;
-  return d;
-}
+export { repoRoot };
 
 /** Path of a fixture under test/fixtures. */
 export function fixture(...parts: string[]): string {
