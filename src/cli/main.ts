@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, UserError } from './errors.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerEval } from './commands/eval.js';
+import { registerSimulate } from './commands/simulate.js';
+import { registerDemo } from './commands/demo.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -12,6 +14,8 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
+  registerDemo(program);
+  registerSimulate(program);
   registerIngest(program);
   registerEval(program);
   return program;
