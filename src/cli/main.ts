@@ -5,6 +5,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerEval } from './commands/eval.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerDemo } from './commands/demo.js';
+import { registerAnalyze, registerTrain } from './commands/analyze.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -17,6 +18,8 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerSimulate(program);
   registerIngest(program);
+  registerAnalyze(program);
+  registerTrain(program);
   registerEval(program);
   return program;
 }

@@ -6,6 +6,7 @@ import { hash } from 'node:crypto';
 import type { Derived, Interaction } from '../model/interaction.js';
 import { InteractionInputSchema } from '../model/interaction.js';
 import { fastValidate } from '../model/validate.js';
+import { computeTextSignals } from '../signals/index.js';
 import { deriveFromBodies, deriveFromText } from './derive/index.js';
 
 export interface NormalizeOptions {
@@ -106,6 +107,7 @@ export function normalize(value: Record<string, unknown>, opts: NormalizeOptions
 
   const prompt = d.prompt;
   const system = d.system;
+  const sig = computeTextSignals(prompt, system, d);
   const rec: Interaction = {
     id: r.id,
     ts: r.ts,
@@ -148,6 +150,12 @@ export function normalize(value: Record<string, unknown>, opts: NormalizeOptions
     reasoning_tokens: d.reasoning_tokens,
     status: r.status != null ? String(r.status) : null,
     latency_ms: r.latency_ms ?? null,
+    capability: sig.capability,
+    cot: sig.cot,
+    rubric: sig.rubric,
+    lang: sig.lang,
+    template: sig.template,
+    lsh: sig.lsh.length ? sig.lsh.join(' ') : null,
     source_file: sourceFile,
     source_line: sourceLine,
   };

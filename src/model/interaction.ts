@@ -209,6 +209,14 @@ export interface Interaction {
   reasoning_tokens: number | null;
   status: string | null;
   latency_ms: number | null;
+  /** Per-interaction text signals (src/signals): capability targeted, reasoning-trace elicitation (0..1), rubric
+   * grading (0..1), language, wrapper fingerprint, and near-duplicate band keys (space-separated). */
+  capability: string;
+  cot: number;
+  rubric: number;
+  lang: string;
+  template: string | null;
+  lsh: string | null;
   /** Where the record came from: file path and 1-based line (or row / span position). */
   source_file: string;
   source_line: number;
@@ -258,6 +266,12 @@ export const INTERACTION_COLUMNS: ReadonlyArray<readonly [keyof Interaction, str
   ['reasoning_tokens', 'BIGINT'],
   ['status', 'VARCHAR'],
   ['latency_ms', 'DOUBLE'],
+  ['capability', 'VARCHAR'],
+  ['cot', 'REAL'],
+  ['rubric', 'REAL'],
+  ['lang', 'VARCHAR'],
+  ['template', 'VARCHAR'],
+  ['lsh', 'VARCHAR'],
   ['source_file', 'VARCHAR'],
   ['source_line', 'BIGINT'],
 ];

@@ -1,0 +1,145 @@
+/** `distillguard analyze` and `distillguard train`. */
+import type { Command } from 'commander';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_DB, Store } from '../../store/store.js';
+import { analyzeStore, loadModel, writeResults, type AnalysisResult } from '../../detect/analyze.js';
+import { trainModel, type TrainingSet } from '../../detect/train.js';
+import { EXIT, UserError } from '../errors.js';
+import { int, table } from '../format.js';
+import { printIngestReport, runIngest, type IngestCliOptions } from './ingest.js';
+
+export function printAnalysis(r: AnalysisResult, outDir: string, w: (s: string) => void = (s) => process.stdout.write(s + '\n')): void {
+  const by = (v: string) => r.accounts.filter((a) => a.verdict === v).length;
+  w(`${int(r.accounts.length)} accounts: ${int(by('distillation'))} distillation, ${int(by('suspicious'))} suspicious, ${int(by('benign'))} benign`);
+  w(`${int(r.campaigns.length)} campaign(s)${r.campaigns.length ? ':' : ''}`);
+  for (const c of r.campaigns) w(`  ${c.campaign_id} (score ${c.score.toFixed(2)}): ${c.summary}`);
+  if (r.campaigns.length) {
+    w(
+      table(
+        r.campaigns.map((c) => [c.campaign_id, c.accounts, c.interactions, Object.keys(c.models).slice(0, 2).join(', '), c.indicators.ips.length, c.indicators.template_fingerprints.length]),
+        ['campaign', 'accounts', 'interactions', 'models', 'shared IPs', 'wrappers'],
+        '  ',
+      ),
+    );
+  }
+  w(`results: ${join(outDir, 'accounts.jsonl')}, ${join(outDir, 'campaigns.json')}`);
+}
+
+interface AnalyzeOptions extends IngestCliOptions {
+  out: string;
+  model?: string;
+}
+
+export function registerAnalyze(program: Command): void {
+  program
+    .command('analyze')
+    .description('Ingest logs (if given) and find distillation campaigns: signals, account features, linkage graph, communities, scores, campaigns.')
+    .argument('[inputs...]', 'log files to ingest first (any format `ingest` reads); without them the store is analysed as it is')
+    .option('--accounts <file...>', 'account records (JSONL)')
+    .option('--db <file>', 'DuckDB store file', DEFAULT_DB)
+    .option('--out <dir>', 'where to write accounts.jsonl and campaigns.json', 'out/analysis')
+    .option('--model <file>', 'model file from `distillguard train` (default: the shipped models/default.json)')
+    .option('--prompt-chars <n>', 'characters of prompt text kept per record', '2000')
+    .option('--no-prompts', 'keep no prompt text (hashes and lengths only)')
+    .option('--strict', 'exit with code 2 if any record is rejected', false)
+    .addHelpText('after', '\nWrites DIR/accounts.jsonl (every account: score, verdict, campaign, reasons) and DIR/campaigns.json; see docs/formats.md.')
+    .action(async (inputs: string[], o: AnalyzeOptions) => {
+      let model;
+      try {
+        model = loadModel(o.model);
+      } catch (e) {
+        throw new UserError((e as Error).message);
+      }
+      const store = await Store.open(o.db).catch((e: Error) => {
+        throw new UserError(e.message);
+      });
+      try {
+        let rejected = 0;
+        if (inputs.length) {
+          const r = await runIngest(inputs, { ...o, format: 'auto', keepResponses: false, json: false }, store);
+          printIngestReport(r);
+          rejected = r.rejected;
+        }
+        const n = await store.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM interactions`);
+        if (!Number(n?.n)) throw new UserError(`the store ${o.db} holds no interactions: give log files to analyse`);
+        const res = await analyzeStore(store, model);
+        const out = resolve(o.out);
+        await writeResults(store, res, out);
+        printAnalysis(res, out);
+        if (o.strict && rejected > 0) process.exitCode = EXIT.REJECTS;
+      } finally {
+        store.close();
+      }
+    });
+}
+
+/** Labels from a simulator labels.jsonl or analyst decisions: account -> campaign member. */
+export function readLabels(path: string): Map<string, boolean> {
+  const m = new Map<string, boolean>();
+  let line = 0;
+  for (const l of readFileSync(path, 'utf8').split('\n')) {
+    line++;
+    if (!l.trim()) continue;
+    let v: { account_id?: unknown; campaign_id?: unknown; label?: unknown };
+    try {
+      v = JSON.parse(l);
+    } catch {
+      throw new UserError(`${path}:${line}: not JSON`);
+    }
+    if (typeof v.account_id !== 'string') throw new UserError(`${path}:${line}: no account_id`);
+    const pos = typeof v.label === 'string' ? v.label === 'distillation' : v.campaign_id !== null && v.campaign_id !== undefined;
+    m.set(v.account_id, pos);
+  }
+  return m;
+}
+
+/** A simulator output folder as a labelled store (ingested once into DIR/distillguard.duckdb). */
+export async function simStore(dir: string): Promise<TrainingSet> {
+  const labels = join(dir, 'labels.jsonl');
+  if (!existsSync(labels)) throw new UserError(`${dir}: no labels.jsonl (expected a folder written by distillguard simulate)`);
+  const db = join(dir, 'distillguard.duckdb');
+  const store = await Store.open(db);
+  const n = await store.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM interactions`);
+  if (!Number(n?.n)) {
+    await runIngest(
+      [join(dir, 'interactions.jsonl.gz')],
+      { db, accounts: [join(dir, 'accounts.jsonl')], format: 'auto', promptChars: '2000', prompts: true, keepResponses: false, strict: false, json: false, rejects: join(dir, 'rejects.jsonl') },
+      store,
+    );
+  }
+  return { name: dir, store, labels: readLabels(labels) };
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('Fit the scoring model from labelled data (simulator output folders, or a store with analyst labels) and write a versioned model file.')
+    .option('--data <dirs...>', 'simulator output folders (interactions.jsonl.gz, accounts.jsonl, labels.jsonl)')
+    .option('--db <file>', 'a store to train on with --labels (e.g. analyst decisions exported from the dashboard)')
+    .option('--labels <file>', 'labels for --db: JSONL with account_id and campaign_id (null for benign) or label (distillation|benign)')
+    .option('--out <file>', 'model file to write', 'models/model.json')
+    .option('--fp-budget <rate>', 'benign false-positive budget for the distillation verdict', '0.0003')
+    .option('--fp-suspicious <rate>', 'benign false-positive budget for the suspicious verdict', '0.005')
+    .action(async (o: { data?: string[]; db?: string; labels?: string; out: string; fpBudget: string; fpSuspicious: string }) => {
+      const sets: TrainingSet[] = [];
+      try {
+        for (const d of o.data ?? []) sets.push(await simStore(resolve(d)));
+        if (o.db || o.labels) {
+          if (!o.db || !o.labels) throw new UserError('--db and --labels go together', EXIT.USAGE);
+          sets.push({ name: o.db, store: await Store.open(o.db), labels: readLabels(o.labels) });
+        }
+        if (sets.length === 0) throw new UserError('nothing to train on: give --data DIR... or --db FILE --labels FILE', EXIT.USAGE);
+        const model = await trainModel(sets, {
+          fpDistillation: Number(o.fpBudget),
+          fpSuspicious: Number(o.fpSuspicious),
+          log: (s) => process.stdout.write(s + '\n'),
+        });
+        mkdirSync(dirname(resolve(o.out)), { recursive: true });
+        writeFileSync(o.out, JSON.stringify(model, null, 1) + '\n');
+        process.stdout.write(`model written to ${o.out}\n`);
+      } finally {
+        for (const s of sets) s.store.close();
+      }
+    });
+}
