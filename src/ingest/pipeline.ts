@@ -180,7 +180,8 @@ export async function ingest(store: Store, opts: IngestOptions): Promise<IngestR
   let duplicate = 0;
   const staging = new Staging(tmp, runId, opts.batchRows ?? 250_000, async (files, systemFiles) => {
     const t = performance.now();
-    const r = await store.loadStaged(runId, files, systemFiles);
+    // A staging line holds at most the kept prompt and response text (UTF-8: up to 3 bytes a character, doubled quotes).
+    const r = await store.loadStaged(runId, files, systemFiles, (nopts.promptChars + (nopts.keepResponses ? nopts.responseChars : 0)) * 6 + (1 << 20));
     duplicate += r.duplicate;
     if (process.env.DISTILLGUARD_TRACE) process.stderr.write(`[trace] loaded ${files.length} staging files in ${(performance.now() - t).toFixed(0)} ms\n`);
   });

@@ -37,7 +37,9 @@ export class Store {
 
   static async open(path: string = DEFAULT_DB, opts: StoreOptions = {}): Promise<Store> {
     const config: Record<string, string> = {};
-    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    // DuckDB takes 80% of RAM by default; ingest and analysis must stay small beside the worker threads, so the store
+    // gets a fixed budget (DISTILLGUARD_DUCKDB_MEMORY overrides) and spills to disk beyond it.
+    config.memory_limit = opts.memoryLimit ?? process.env.DISTILLGUARD_DUCKDB_MEMORY ?? '1GB';
     if (opts.threads) config.threads = String(opts.threads);
     if (opts.readOnly) config.access_mode = 'READ_ONLY';
     let instance: DuckDBInstance;
@@ -92,10 +94,10 @@ export class Store {
   }
 
   /** The read_csv expression over staging files of interactions (see csvRow in ingest/chunk.ts). */
-  static stagingSource(files: string[]): string {
+  static stagingSource(files: string[], maxLineBytes = 8 << 20): string {
     const cols = columnsStruct([...INTERACTION_COLUMNS, ['ord', 'BIGINT']]);
     const list = '[' + files.map(lit).join(', ') + ']';
-    return `read_csv(${list}, header = false, columns = ${cols}, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, new_line = '\\n', max_line_size = 268435456)`;
+    return `read_csv(${list}, header = false, columns = ${cols}, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, new_line = '\\n', max_line_size = ${Math.max(1 << 20, Math.ceil(maxLineBytes))})`;
   }
 
   /**
@@ -103,7 +105,7 @@ export class Store {
    * the store; and the staged system prompts. Duplicates are recorded in `rejects` under the run. Returns how many
    * rows were inserted and how many were duplicates.
    */
-  async loadStaged(runId: string, files: string[], systemFiles: string[] = []): Promise<{ inserted: number; duplicate: number }> {
+  async loadStaged(runId: string, files: string[], systemFiles: string[] = [], maxLineBytes?: number): Promise<{ inserted: number; duplicate: number }> {
     const cols = INTERACTION_COLUMNS.map(([n]) => n).join(', ');
     if (systemFiles.length) {
       const scols = columnsStruct([
@@ -114,13 +116,13 @@ export class Store {
       await this.run(`
         INSERT OR IGNORE INTO system_prompts
         SELECT DISTINCT ON (system_hash) system_hash, system, chars
-        FROM read_json([${systemFiles.map(lit).join(', ')}], format = 'newline_delimited', columns = ${scols}, maximum_object_size = 1073741824)`);
+        FROM read_json([${systemFiles.map(lit).join(', ')}], format = 'newline_delimited', columns = ${scols}, maximum_object_size = 67108864)`);
     }
     if (files.length === 0) return { inserted: 0, duplicate: 0 };
     // Read the staging files once; rank duplicates of an id by input order.
     await this.run(`
       CREATE OR REPLACE TEMP TABLE stage AS
-      SELECT *, row_number() OVER (PARTITION BY id ORDER BY ord) AS _rank FROM ${Store.stagingSource(files)}`);
+      SELECT *, row_number() OVER (PARTITION BY id ORDER BY ord) AS _rank FROM ${Store.stagingSource(files, maxLineBytes)}`);
     await this.run(`
       CREATE OR REPLACE TEMP TABLE stage_dup AS
       SELECT id, ord FROM stage s WHERE _rank > 1 OR EXISTS (SELECT 1 FROM interactions i WHERE i.id = s.id)`);

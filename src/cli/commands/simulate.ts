@@ -17,6 +17,7 @@ export interface SimulateCliOptions {
   start?: string;
   end?: string;
   workers?: string;
+  gzipLevel?: string;
   json: boolean;
 }
 
@@ -78,6 +79,7 @@ export function registerSimulate(program: Command): void {
     .option('--start <date>', 'override the window start (ISO date)')
     .option('--end <date>', 'override the window end (ISO date, exclusive)')
     .option('--workers <n>', 'worker threads (0 = none)')
+    .option('--gzip-level <n>', 'gzip level of interactions.jsonl.gz, 0-9 (default 1; 0 = fastest, stored)')
     .option('--json', 'print the summary as JSON', false)
     .action(async (o: SimulateCliOptions) => {
       if (!(PRESET_NAMES as readonly string[]).includes(o.preset)) throw new UserError(`--preset: unknown preset "${o.preset}" (choose one of ${PRESET_NAMES.join(', ')})`, EXIT.USAGE);
@@ -96,6 +98,7 @@ export function registerSimulate(program: Command): void {
           start: o.start,
           end: o.end,
           workers: o.workers === undefined ? undefined : num('--workers', o.workers, true),
+          gzipLevel: o.gzipLevel === undefined ? undefined : num('--gzip-level', o.gzipLevel, true),
           onProgress: (d, t) => bar.update(d, t),
         });
       } catch (err) {

@@ -1,0 +1,199 @@
+/**
+ * Gateway benchmark (loopback only, bounded in count and time).
+ *
+ *   node dist/bench/gateway.js [--rate 1000] [--seconds 5] [--concurrency 64] [--throughput-seconds 5]
+ *
+ * 1. Added latency: an open-loop load of `rate` non-streamed Chat Completions requests/s for `seconds`, first
+ *    straight to the mock upstream, then through the gateway (enforce mode, a policy with rules, a keys file,
+ *    a verdict table, JSONL logging on); reports p50/p99 of each and the difference.
+ * 2. Throughput: a closed loop of `concurrency` clients for `throughput-seconds` through the gateway and through
+ *    a bare node:http proxy doing no checks; reports requests/s of each and their ratio.
+ * The mock, the gateway and the bare proxy run as child processes (this script with --role); the load
+ * generator runs here.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Gateway } from '../src/enforce/gateway.js';
+import { loadKeys } from '../src/enforce/identity.js';
+import { JsonlWriter } from '../src/enforce/log.js';
+import { MockUpstream } from '../src/enforce/mock-upstream.js';
+import { loadPolicy } from '../src/enforce/policy.js';
+import { StaticVerdicts } from '../src/enforce/verdicts.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : dflt;
+};
+
+const BODY = JSON.stringify({ model: 'gpt-bench', max_completion_tokens: 64, messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Summarise the benefits of keep-alive connections in one line.' }] });
+const KEY = 'sk-bench-key';
+
+// ------------------------------------------------------------------ child roles
+
+async function role(r: string): Promise<void> {
+  const port = Number(opt('port', '0'));
+  let listening: Promise<number>;
+  if (r === 'mock') listening = new MockUpstream().listen(port);
+  else if (r === 'gateway') {
+    const dir = opt('dir', tmpdir());
+    const gw = new Gateway({
+      upstream: opt('upstream', ''),
+      policy: loadPolicy(join(dir, 'policy.json')),
+      keys: loadKeys(join(dir, 'keys.json')),
+      verdicts: StaticVerdicts.fromFile(join(dir, 'verdicts.jsonl')),
+      log: new JsonlWriter(join(dir, 'gateway.jsonl')),
+    });
+    listening = gw.listen(port);
+    process.on('SIGTERM', () => void gw.close(1000).then(() => process.exit(0)));
+  } else listening = bareProxy(opt('upstream', ''), port);
+  const p = await listening;
+  process.stdout.write(`PORT ${p}\n`);
+}
+
+/** A reverse proxy doing no checks: the baseline for throughput. */
+function bareProxy(upstream: string, port: number): Promise<number> {
+  const u = new URL(upstream);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+  const server = http.createServer((req, res) => {
+    const up = http.request({ hostname: u.hostname, port: u.port, method: req.method, path: req.url, headers: req.headers, agent }, (upRes) => {
+      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+      upRes.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+}
+
+function startChild(r: string, extra: string[]): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--role', r, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    proc.stdout!.on('data', (c: Buffer) => {
+      buf += c.toString();
+      const m = /PORT (\d+)/.exec(buf);
+      if (m) resolve({ proc, url: `http://127.0.0.1:${m[1]}` });
+    });
+    proc.once('exit', (code) => reject(new Error(`${r} exited (${code})`)));
+  });
+}
+
+// ------------------------------------------------------------------ load generation
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+
+function once(url: URL): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = http.request(
+      { hostname: url.hostname, port: url.port, path: '/v1/chat/completions', method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, 'content-length': Buffer.byteLength(BODY) } },
+      (res) => {
+        res.on('data', () => {});
+        res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`status ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(BODY);
+  });
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** Open loop: `rate` requests/s for `seconds`; returns sorted latencies (ms). */
+async function openLoop(base: string, rate: number, seconds: number): Promise<number[]> {
+  const url = new URL(base);
+  const total = Math.round(rate * seconds);
+  const lat: number[] = [];
+  const pending: Promise<void>[] = [];
+  const t0 = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
+    for (; sent < due; sent++) pending.push(once(url).then((ms) => void lat.push(ms)));
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(pending);
+  return lat.sort((a, b) => a - b);
+}
+
+/** Closed loop: `concurrency` clients for `seconds`; returns requests/s. */
+async function closedLoop(base: string, concurrency: number, seconds: number): Promise<number> {
+  const url = new URL(base);
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  const worker = async () => {
+    while (performance.now() < end) {
+      await once(url);
+      done++;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return done / ((performance.now() - t0) / 1000);
+}
+
+async function main(): Promise<void> {
+  const rate = Number(opt('rate', '1000'));
+  const seconds = Number(opt('seconds', '5'));
+  const concurrency = Number(opt('concurrency', '64'));
+  const tput = Number(opt('throughput-seconds', '5'));
+  const dir = mkdtempSync(join(tmpdir(), 'dg-bench-'));
+  writeFileSync(join(dir, 'keys.json'), JSON.stringify({ [KEY]: { account_id: 'acct-bench', org_id: 'org-bench' } }));
+  writeFileSync(join(dir, 'verdicts.jsonl'), Array.from({ length: 1000 }, (_, i) => JSON.stringify({ account_id: `acct-${i}`, score: (i % 100) / 100, verdict: i % 10 === 0 ? 'distillation' : 'benign', campaign_id: i % 20 === 0 ? `c-${i % 7}` : null })).join('\n') + '\n');
+  writeFileSync(
+    join(dir, 'policy.json'),
+    JSON.stringify({
+      mode: 'enforce',
+      deny: { ips: ['203.0.113.0/24'], accounts: ['acct-1'] },
+      allow: { orgs: ['org-internal'] },
+      rules: [
+        { when: { verdict: ['distillation'], score_gte: 0.9 }, action: 'block' },
+        { when: { campaign: true }, action: 'throttle', throttle: { account: { requests: 10 } } },
+        { when: { verdict: ['suspicious'] }, action: 'degrade' },
+      ],
+    }),
+  );
+  const children: ChildProcess[] = [];
+  try {
+    const mock = await startChild('mock', []);
+    children.push(mock.proc);
+    const gw = await startChild('gateway', ['--upstream', mock.url, '--dir', dir]);
+    children.push(gw.proc);
+    const bare = await startChild('bare', ['--upstream', mock.url]);
+    children.push(bare.proc);
+    // Warm-up (JIT, connection pools).
+    await openLoop(mock.url, rate, 1);
+    await openLoop(gw.url, rate, 1);
+    await openLoop(bare.url, rate, 1);
+    const direct = await openLoop(mock.url, rate, seconds);
+    const via = await openLoop(gw.url, rate, seconds);
+    const f = (x: number) => x.toFixed(3);
+    console.log(`latency at ${rate} req/s, ${direct.length} requests each (ms):`);
+    console.log(`  direct to mock  p50 ${f(pct(direct, 50))}  p99 ${f(pct(direct, 99))}`);
+    console.log(`  via gateway     p50 ${f(pct(via, 50))}  p99 ${f(pct(via, 99))}`);
+    console.log(`  added           p50 ${f(pct(via, 50) - pct(direct, 50))}  p99 ${f(pct(via, 99) - pct(direct, 99))}`);
+    const g = await closedLoop(gw.url, concurrency, tput);
+    const b = await closedLoop(bare.url, concurrency, tput);
+    console.log(`throughput, ${concurrency} concurrent clients, ${tput}s each (req/s):`);
+    console.log(`  gateway ${g.toFixed(0)}  bare proxy ${b.toFixed(0)}  ratio ${(g / b).toFixed(2)}`);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    agent.destroy();
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const r = opt('role', '');
+if (r !== '') void role(r);
+else
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });

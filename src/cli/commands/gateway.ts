@@ -1,0 +1,160 @@
+/**
+ * `distillguard gateway`: the enforcement reverse proxy; `distillguard mock-upstream`: a mock LLM API for tests
+ * and benchmarks. Both run until SIGINT/SIGTERM; the gateway then finishes calls in flight (up to 10 s) and
+ * flushes its logs. SIGHUP reloads the policy and verdicts files.
+ */
+import type { Command } from 'commander';
+import { EXIT, UserError } from '../errors.js';
+import type { BudgetStore } from '../../enforce/budget.js';
+import { MemoryBudget } from '../../enforce/budget.js';
+import { Gateway } from '../../enforce/gateway.js';
+import { loadKeys } from '../../enforce/identity.js';
+import { JsonlWriter } from '../../enforce/log.js';
+import { MockUpstream } from '../../enforce/mock-upstream.js';
+import { DEFAULT_POLICY, loadPolicy, type Policy } from '../../enforce/policy.js';
+import { RedisBudget } from '../../enforce/redis-budget.js';
+import { Sealer } from '../../enforce/seal.js';
+import { StaticVerdicts } from '../../enforce/verdicts.js';
+
+interface GatewayCliOptions {
+  upstream: string;
+  port: string;
+  host: string;
+  policy?: string;
+  keys?: string;
+  redis?: string;
+  redisFail: string;
+  log?: string;
+  decisions?: string;
+  verdicts?: string;
+  identityHeader?: string;
+  trustForwarded?: boolean;
+  maxBody: string;
+  upstreamTimeout: string;
+}
+
+function int(name: string, v: string, min = 0): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UserError(`${name}: expected an integer >= ${min}, got "${v}"`, EXIT.USAGE);
+  return n;
+}
+
+/** Runs `fn`, turning its Error into a UserError (bad files are the user's to fix). */
+function userFile<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+}
+
+/** Resolves on SIGINT / SIGTERM (once). */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+const log = (msg: string) => void process.stderr.write(`distillguard gateway: ${msg}\n`);
+
+export function registerGateway(program: Command): void {
+  program
+    .command('gateway')
+    .description('Run the enforcement gateway: a reverse proxy that decides and enforces per account, and logs every call')
+    .requiredOption('--upstream <url>', 'base URL of the real API, e.g. https://api.anthropic.com')
+    .option('--port <n>', 'port to listen on', '8080')
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--policy <file>', 'policy JSON (default: the built-in shadow-mode policy)')
+    .option('--keys <file>', 'keys JSON {key: {account_id, org_id?}} (keys may be given as sha256:<hex>); without it any key is its own account')
+    .option('--redis <url>', 'share budgets between replicas through Redis (e.g. redis://127.0.0.1:6379)')
+    .option('--redis-fail <mode>', 'when Redis is unreachable: open (serve unthrottled) or closed (refuse throttled calls, 503)', 'open')
+    .option('--log <file>', 'append every interaction as JSONL (readable by `distillguard ingest`)')
+    .option('--decisions <file>', 'append a decision line whenever an account\'s action changes')
+    .option('--verdicts <file>', 'account verdicts JSONL (e.g. a results folder\'s accounts.jsonl)')
+    .option('--identity-header <name>', 'trust this header (set by an auth layer in front) to name the account')
+    .option('--trust-forwarded', 'take the client IP from X-Forwarded-For')
+    .option('--max-body <bytes>', 'largest request body accepted', String(32 * 1024 * 1024))
+    .option('--upstream-timeout <ms>', 'end a call with 504 when upstream sends nothing for this long', '600000')
+    .addHelpText('after', '\nThe key that seals withheld thinking (degrade) is read from DISTILLGUARD_SEAL_KEY; replicas must share it.\nSee docs/gateway.md.')
+    .action(async (opts: GatewayCliOptions) => {
+      if (opts.redisFail !== 'open' && opts.redisFail !== 'closed') throw new UserError(`--redis-fail: expected open or closed, got "${opts.redisFail}"`, EXIT.USAGE);
+      const readPolicy = (): Policy => (opts.policy ? userFile(() => loadPolicy(opts.policy!)) : DEFAULT_POLICY);
+      const readVerdicts = () => (opts.verdicts ? userFile(() => StaticVerdicts.fromFile(opts.verdicts!)) : new StaticVerdicts());
+      const policy = readPolicy();
+      const verdicts = readVerdicts();
+      const keys = opts.keys ? userFile(() => loadKeys(opts.keys!)) : null;
+      let budget: BudgetStore = new MemoryBudget();
+      if (opts.redis) {
+        budget = new RedisBudget({ url: opts.redis, failMode: opts.redisFail, onState: (s, d) => log(`redis ${s}: ${d}`) });
+      }
+      const gw = new Gateway({
+        upstream: userFile(() => new URL(opts.upstream).toString()),
+        policy,
+        verdicts,
+        keys,
+        identityHeader: opts.identityHeader ?? null,
+        trustForwarded: opts.trustForwarded ?? false,
+        budget,
+        log: opts.log ? new JsonlWriter(opts.log) : null,
+        decisions: opts.decisions ? new JsonlWriter(opts.decisions) : null,
+        maxBodyBytes: int('--max-body', opts.maxBody, 1),
+        upstreamTimeoutMs: int('--upstream-timeout', opts.upstreamTimeout, 1),
+        sealer: new Sealer(process.env.DISTILLGUARD_SEAL_KEY),
+        onEvent: log,
+      });
+      // Last resort: whatever is buffered reaches the file even on an unexpected exit.
+      process.on('exit', () => {
+        gw.log?.flushSync();
+        gw.decisions?.flushSync();
+      });
+      const reload = () => {
+        try {
+          gw.setPolicy(readPolicy());
+          log('policy reloaded');
+        } catch (err) {
+          log(`policy not reloaded: ${(err as Error).message}`);
+        }
+      };
+      process.on('SIGHUP', reload);
+      let port: number;
+      try {
+        port = await gw.listen(int('--port', opts.port), opts.host);
+      } catch (err) {
+        await gw.close(0);
+        throw new UserError(`cannot listen on ${opts.host}:${opts.port}: ${(err as Error).message}`);
+      }
+      if (!process.env.DISTILLGUARD_SEAL_KEY) log('DISTILLGUARD_SEAL_KEY not set: sealed thinking is readable by this process only (set it when running replicas)');
+      log(`listening on http://${opts.host}:${port} -> ${opts.upstream} (mode ${gw.mode}, ${verdicts.size} verdicts${opts.redis ? ', budgets in redis' : ''})`);
+      const sig = await untilSignal();
+      log(`${sig}: finishing calls in flight`);
+      process.off('SIGHUP', reload);
+      await gw.close(10_000);
+      log('stopped');
+    });
+
+  program
+    .command('mock-upstream')
+    .description('Run a mock LLM API (Chat Completions, Responses, Anthropic Messages) for tests and benchmarks')
+    .option('--port <n>', 'port to listen on', '9090')
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--latency <ms>', 'delay before every answer', '0')
+    .option('--chunk-delay <ms>', 'delay between stream events', '0')
+    .action(async (opts: { port: string; host: string; latency: string; chunkDelay: string }) => {
+      const mock = new MockUpstream({ latencyMs: int('--latency', opts.latency), chunkDelayMs: int('--chunk-delay', opts.chunkDelay) });
+      let port: number;
+      try {
+        port = await mock.listen(int('--port', opts.port), opts.host);
+      } catch (err) {
+        throw new UserError(`cannot listen on ${opts.host}:${opts.port}: ${(err as Error).message}`);
+      }
+      process.stderr.write(`distillguard mock-upstream: listening on http://${opts.host}:${port}\n`);
+      await untilSignal();
+      await mock.close();
+    });
+}
