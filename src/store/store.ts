@@ -119,21 +119,28 @@ export class Store {
         FROM read_json([${systemFiles.map(lit).join(', ')}], format = 'newline_delimited', columns = ${scols}, maximum_object_size = 67108864)`);
     }
     if (files.length === 0) return { inserted: 0, duplicate: 0 };
-    // Read the staging files once; rank duplicates of an id by input order.
-    await this.run(`
-      CREATE OR REPLACE TEMP TABLE stage AS
-      SELECT *, row_number() OVER (PARTITION BY id ORDER BY ord) AS _rank FROM ${Store.stagingSource(files, maxLineBytes)}`);
+    // Read the staging files once. Duplicates are rare: look for them on the id column alone, and only rank rows by
+    // input order (first wins) when there are some.
+    await this.run(`CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM ${Store.stagingSource(files, maxLineBytes)}`);
     await this.run(`
       CREATE OR REPLACE TEMP TABLE stage_dup AS
-      SELECT id, ord FROM stage s WHERE _rank > 1 OR EXISTS (SELECT 1 FROM interactions i WHERE i.id = s.id)`);
-    await this.run(`INSERT INTO interactions SELECT ${cols} FROM stage s ANTI JOIN stage_dup d USING (ord) ORDER BY s.ts`);
-    await this.run(`
-      INSERT INTO rejects
-      SELECT ${lit(runId)}, s.source_file, s.source_line, NULL,
-             'duplicate id ' || s.id || ' (already in the store or earlier in the input)', NULL
-      FROM stage s SEMI JOIN stage_dup d USING (ord)`);
-    const total = await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM stage`);
+      SELECT ord FROM (
+        SELECT ord, row_number() OVER (PARTITION BY id ORDER BY ord) AS rn FROM stage
+        WHERE id IN (SELECT id FROM stage GROUP BY id HAVING count(*) > 1)) WHERE rn > 1
+      UNION
+      SELECT ord FROM stage SEMI JOIN interactions USING (id)`);
     const dup = await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM stage_dup`);
+    if (Number(dup?.n ?? 0) === 0) {
+      await this.run(`INSERT INTO interactions SELECT ${cols} FROM stage`);
+    } else {
+      await this.run(`INSERT INTO interactions SELECT ${cols} FROM stage ANTI JOIN stage_dup USING (ord)`);
+      await this.run(`
+        INSERT INTO rejects
+        SELECT ${lit(runId)}, s.source_file, s.source_line, NULL,
+               'duplicate id ' || s.id || ' (already in the store or earlier in the input)', NULL
+        FROM stage s SEMI JOIN stage_dup USING (ord)`);
+    }
+    const total = await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM stage`);
     await this.run(`DROP TABLE stage; DROP TABLE stage_dup;`);
     const duplicate = Number(dup?.n ?? 0);
     return { inserted: Number(total?.n ?? 0) - duplicate, duplicate };
