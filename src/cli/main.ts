@@ -6,6 +6,8 @@ import { registerEval } from './commands/eval.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerDemo } from './commands/demo.js';
 import { registerAnalyze, registerTrain } from './commands/analyze.js';
+import { registerGateway } from './commands/gateway.js';
+import { registerProvenance } from './commands/provenance.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerTrain(program);
   registerEval(program);
+  registerGateway(program);
+  registerProvenance(program);
   return program;
 }
 

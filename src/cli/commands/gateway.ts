@@ -1,7 +1,7 @@
 /**
  * `distillguard gateway`: the enforcement reverse proxy; `distillguard mock-upstream`: a mock LLM API for tests
  * and benchmarks. Both run until SIGINT/SIGTERM; the gateway then finishes calls in flight (up to 10 s) and
- * flushes its logs. SIGHUP reloads the policy and verdicts files.
+ * flushes its logs. SIGHUP reloads the policy file.
  */
 import type { Command } from 'commander';
 import { EXIT, UserError } from '../errors.js';
