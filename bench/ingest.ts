@@ -35,10 +35,11 @@ try {
   /* generate */
 }
 if (!haveFile) {
-  const probe = await simulate({ preset: 'seed-2026', scale: 0.001, seed: 1, outDir: join(dir, 'probe') });
-  const perScale = probe.interactions / 0.001;
+  // Small scales keep minimum group sizes, so probe at a scale large enough to be proportional.
+  const probe = await simulate({ preset: 'seed-2026', scale: 0.01, seed: 1, outDir: join(dir, 'probe') });
+  const perScale = probe.interactions / 0.01;
   rmSync(join(dir, 'probe'), { recursive: true, force: true });
-  const scale = records / perScale;
+  const scale = (records / perScale) * 1.05; // a little over: the simulator's counts are approximate
   process.stderr.write(`generating ~${records.toLocaleString()} records (seed-2026, scale ${scale.toFixed(4)})...\n`);
   const s = await simulate({ preset: 'seed-2026', scale, seed: 7, outDir: simDir });
   await pipeline(createReadStream(join(simDir, 'interactions.jsonl.gz')), createGunzip(), createWriteStream(plain));

@@ -11,6 +11,7 @@ import { MODEL_VERSION, contributions, type ModelFile } from './model.js';
 import { featureDetail, loadAccountRows, loadLinkStrength, reasonsFor, scoreRows, verdictOf, type AccountRow, type Reason, type Verdict } from './score.js';
 import { assembleCampaigns, type Campaign } from './campaigns.js';
 import { repoRoot } from '../util/paths.js';
+import { FEATURE_SIGNAL } from '../signals/account.js';
 
 export const DEFAULT_MODEL = 'models/default.json';
 
@@ -88,7 +89,7 @@ export async function analyzeStore(store: Store, model: ModelFile): Promise<Anal
         .reverse()
         .filter((c) => c.contribution < -0.05)
         .slice(0, 3)
-        .map((c) => ({ signal: c.feature, contribution: Math.round(c.contribution * 1000) / 1000, detail: featureDetail(c.feature, c.value) }));
+        .map((c) => ({ signal: FEATURE_SIGNAL[c.feature] ?? c.feature, contribution: Math.round(c.contribution * 1000) / 1000, detail: featureDetail(c.feature, c.value) }));
     } else {
       reasons = reasonsFor(r.x2!, model.stage2);
       if (cid) reasons.unshift({ signal: 'campaign.member', contribution: 0, detail: `member of campaign ${cid}` });

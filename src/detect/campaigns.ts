@@ -99,6 +99,8 @@ export interface AssembleResult {
 const MIN_TEMPLATE_ACCOUNTS = 3;
 /** Communities whose wrapper sets overlap at least this much (of the smaller set) are one campaign. */
 const MERGE_OVERLAP = 0.3;
+/** A key is the campaign's when at least this share of the accounts using it are flagged. */
+const KEY_PURITY = 0.5;
 
 export async function assembleCampaigns(store: Store, rows: AccountRow[], verdict: Map<string, Verdict>): Promise<AssembleResult> {
   // 1. Flagged accounts by community; flagged accounts without links stay lone distillers (no campaign).
@@ -116,17 +118,26 @@ export async function assembleCampaigns(store: Store, rows: AccountRow[], verdic
     for (let i = 0; i < values.length; i += 5000) await store.run(`INSERT INTO flagged VALUES ${values.slice(i, i + 5000).join(',')}`);
   }
 
-  // 2. Wrapper keys (template fingerprints and near-duplicate bands) of each group.
+  // 2. Wrapper keys of each group: template fingerprints, near-duplicate bands and system prompts used by several of
+  // its accounts, and mostly by flagged accounts (a popular tool's system prompt or a common benign wrapper is used
+  // by many others and says nothing about which calls were the campaign's).
+  await store.run(`
+    CREATE OR REPLACE TEMP TABLE all_keys AS
+    SELECT account_id, template AS key FROM interactions WHERE template IS NOT NULL
+    UNION ALL SELECT account_id, 's:' || system_hash FROM interactions WHERE system_hash IS NOT NULL
+    UNION ALL SELECT account_id, unnest(string_split(lsh, ' ')) FROM interactions WHERE lsh IS NOT NULL AND lsh <> ''`);
   await store.run(`
     CREATE OR REPLACE TEMP TABLE grp_keys AS
-    WITH k AS (
-      SELECT f.grp, i.account_id, i.template AS key FROM interactions i JOIN flagged f USING (account_id) WHERE i.template IS NOT NULL
-      UNION ALL
-      SELECT f.grp, i.account_id, unnest(string_split(i.lsh, ' ')) FROM interactions i JOIN flagged f USING (account_id) WHERE i.lsh IS NOT NULL AND i.lsh <> '')
-    SELECT grp, key, count(DISTINCT account_id) AS accounts FROM k GROUP BY ALL HAVING count(DISTINCT account_id) >= ${MIN_TEMPLATE_ACCOUNTS}`);
+    WITH users AS (SELECT key, count(DISTINCT account_id) AS accounts FROM all_keys GROUP BY key),
+         g AS (SELECT f.grp, k.key, count(DISTINCT k.account_id) AS accounts FROM all_keys k JOIN flagged f USING (account_id) GROUP BY ALL),
+         flagged_users AS (SELECT key, count(DISTINCT account_id) AS accounts FROM all_keys JOIN flagged USING (account_id) GROUP BY key)
+    SELECT g.grp, g.key, g.accounts FROM g JOIN users u USING (key) JOIN flagged_users fu USING (key)
+    WHERE g.accounts >= ${MIN_TEMPLATE_ACCOUNTS} AND fu.accounts >= ${KEY_PURITY} * u.accounts`);
+  await store.run(`DROP TABLE all_keys`);
   const keys = await store.all<{ grp: number; key: string }>(`SELECT grp, key FROM grp_keys`);
   const keySets = new Map<number, Set<string>>();
   for (const k of keys) {
+    if (k.key.startsWith('s:')) continue; // system prompts do not merge groups (a shared agent prompt is not a wrapper)
     let s = keySets.get(k.grp);
     if (!s) keySets.set(k.grp, (s = new Set()));
     s.add(k.key);
@@ -186,6 +197,8 @@ export async function assembleCampaigns(store: Store, rows: AccountRow[], verdic
     SELECT DISTINCT rid FROM (
       SELECT c.rid FROM camp_all c JOIN camp_keys k ON k.campaign_id = c.campaign_id AND k.key = c.template
       UNION ALL
+      SELECT c.rid FROM camp_all c JOIN camp_keys k ON k.campaign_id = c.campaign_id AND k.key = 's:' || c.system_hash
+      UNION ALL
       SELECT c.rid FROM (SELECT rid, campaign_id, unnest(string_split(lsh, ' ')) AS key FROM camp_all WHERE lsh IS NOT NULL AND lsh <> '') c
         JOIN camp_keys k ON k.campaign_id = c.campaign_id AND k.key = c.key)`);
   await store.run(`
@@ -194,8 +207,13 @@ export async function assembleCampaigns(store: Store, rows: AccountRow[], verdic
   // An account whose traffic matches the campaign's wrappers almost entirely is all distillation; a mixed account's
   // share is the matched share.
   const shares = await store.all<{ account_id: string; m: number }>(`SELECT account_id, avg(CASE WHEN matched THEN 1 ELSE 0 END) AS m FROM camp_ix GROUP BY account_id`);
+  const keyed = new Set((await store.all<{ c: string }>(`SELECT DISTINCT campaign_id AS c FROM camp_keys`)).map((r) => r.c));
   const share = new Map<string, number>();
-  for (const s of shares) share.set(s.account_id, Number(s.m) >= 0.9 ? 1 : Number(s.m));
+  for (const s of shares) {
+    // Without wrapper keys there is nothing to tell mixed traffic apart: count the account's traffic whole.
+    const whole = Number(s.m) >= 0.9 || !keyed.has(campaignOf.get(s.account_id)!);
+    share.set(s.account_id, whole ? 1 : Number(s.m));
+  }
   await store.run(`CREATE OR REPLACE TEMP TABLE acct_share (account_id VARCHAR, share DOUBLE)`);
   const sv = [...share].map(([a, s]) => `('${a.replace(/'/g, "''")}', ${s})`);
   for (let i = 0; i < sv.length; i += 5000) await store.run(`INSERT INTO acct_share VALUES ${sv.slice(i, i + 5000).join(',')}`);

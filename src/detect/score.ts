@@ -5,6 +5,7 @@
 import type { Store } from '../store/store.js';
 import { ACCOUNT_FEATURES, FEATURE_TEXT, type AccountFeatureName } from './features.js';
 import { LINK_KINDS, LINK_TEXT, type Communities, type LinkKind } from './graph.js';
+import { FEATURE_SIGNAL } from '../signals/account.js';
 import { contributions, predict, type LinearModel, type ModelFile } from './model.js';
 
 export const COMMUNITY_FEATURES = [
@@ -143,7 +144,7 @@ export function reasonsFor(x: number[], m: LinearModel, top = 6): Reason[] {
     .filter((c) => c.contribution > 0.05)
     .slice(0, top)
     .map((c) => ({
-      signal: c.feature,
+      signal: FEATURE_SIGNAL[c.feature] ?? c.feature,
       contribution: Math.round(c.contribution * 1000) / 1000,
       detail: featureDetail(c.feature, c.value),
     }));

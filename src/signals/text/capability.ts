@@ -220,6 +220,6 @@ export const CAPABILITY_META: SignalMeta = {
     'Coding assistants and agent products legitimately send almost only coding / tool-use traffic (account-level logic compares with the declared use case and the shared system prompt).',
     'The classifier is rule-based and misreads short or mixed requests; it is a weak per-request label aggregated over many requests.',
   ],
-  references: ['src/model/capabilities.ts', 'https://www.anthropic.com/news/detecting-and-preventing-distillation-attacks'],
+  references: ['src/model/capabilities.ts', 'Public 2026 provider reports of industrial-scale distillation campaigns (summarised in README.md)'],
   level: 'interaction',
 };

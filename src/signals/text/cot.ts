@@ -118,7 +118,7 @@ export const COT_META: SignalMeta = {
   references: [
     'https://arxiv.org/abs/2201.11903 (chain-of-thought prompting)',
     'https://arxiv.org/abs/2306.02707 (Orca: explanation tuning with system messages)',
-    'https://www.anthropic.com/news/detecting-and-preventing-distillation-attacks',
+    'Public 2026 provider reports of industrial-scale distillation campaigns (summarised in README.md)',
   ],
   level: 'interaction',
 };

@@ -86,7 +86,7 @@ export const RUBRIC_META: SignalMeta = {
   references: [
     'https://arxiv.org/abs/2306.05685 (Judging LLM-as-a-judge, MT-Bench)',
     'https://arxiv.org/abs/2204.05862 (RLHF with preference models)',
-    'https://www.anthropic.com/news/detecting-and-preventing-distillation-attacks',
+    'Public 2026 provider reports of industrial-scale distillation campaigns (summarised in README.md)',
   ],
   level: 'interaction',
 };
