@@ -8,7 +8,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { simulate, PRESET_NAMES, type PresetName } from '../src/simulate/index.js';
-import { Store } from '../src/store/store.js';
 import { analyzeStore, loadModel, writeResults } from '../src/detect/analyze.js';
 import { trainModel } from '../src/detect/train.js';
 import { simStore } from '../src/cli/commands/analyze.js';
