@@ -98,7 +98,7 @@ export interface AssembleResult {
 /** Wrappers of a campaign: used by at least this many of its accounts. */
 const MIN_TEMPLATE_ACCOUNTS = 3;
 /** Communities whose wrapper sets overlap at least this much (of the smaller set) are one campaign. */
-const MERGE_OVERLAP = 0.3;
+const MERGE_OVERLAP = 0.5;
 /** A key is the campaign's when at least this share of the accounts using it are flagged. */
 const KEY_PURITY = 0.5;
 
@@ -137,7 +137,9 @@ export async function assembleCampaigns(store: Store, rows: AccountRow[], verdic
   const keys = await store.all<{ grp: number; key: string }>(`SELECT grp, key FROM grp_keys`);
   const keySets = new Map<number, Set<string>>();
   for (const k of keys) {
-    if (k.key.startsWith('s:')) continue; // system prompts do not merge groups (a shared agent prompt is not a wrapper)
+    // Only exact wrapper fingerprints merge groups: near-duplicate bands and system prompts are shared across
+    // operators that draw on the same public templates, and would fuse separate campaigns.
+    if (!/^[0-9a-f]{16}$/.test(k.key)) continue;
     let s = keySets.get(k.grp);
     if (!s) keySets.set(k.grp, (s = new Set()));
     s.add(k.key);
@@ -206,18 +208,41 @@ export async function assembleCampaigns(store: Store, rows: AccountRow[], verdic
     SELECT c.* EXCLUDE (lsh), m.rid IS NOT NULL AS matched FROM camp_all c LEFT JOIN camp_match m USING (rid)`);
   // An account whose traffic matches the campaign's wrappers almost entirely is all distillation; a mixed account's
   // share is the matched share.
-  const shares = await store.all<{ account_id: string; m: number }>(`SELECT account_id, avg(CASE WHEN matched THEN 1 ELSE 0 END) AS m FROM camp_ix GROUP BY account_id`);
+  const shares = await store.all<{ account_id: string; m: number; n: number }>(
+    `SELECT account_id, avg(CASE WHEN matched THEN 1 ELSE 0 END) AS m, count(*)::BIGINT AS n FROM camp_ix GROUP BY account_id`,
+  );
   const keyed = new Set((await store.all<{ c: string }>(`SELECT DISTINCT campaign_id AS c FROM camp_keys`)).map((r) => r.c));
+  // Not every campaign call carries a recognisable wrapper (tool-result turns, bare tasks). The share of a pure
+  // account's traffic that matches (the keys' recall) is read from the campaign's best-matching accounts (the 97th
+  // percentile of matched shares: high, so that a campaign made mostly of mixed proxy accounts still reads it from its
+  // few pure ones); a mixed account's distillation share is its matched share over that recall.
+  const byCampaign = new Map<string, number[]>();
+  for (const s of shares) {
+    if (Number(s.n) < 20) continue;
+    const c = campaignOf.get(s.account_id)!;
+    (byCampaign.get(c) ?? byCampaign.set(c, []).get(c)!).push(Number(s.m));
+  }
+  const recall = new Map<string, number>();
+  for (const [c, ms] of byCampaign) {
+    ms.sort((a, b) => a - b);
+    recall.set(c, Math.max(ms[Math.min(ms.length - 1, Math.floor(0.97 * ms.length))]!, 0.05));
+  }
   const share = new Map<string, number>();
   for (const s of shares) {
+    const c = campaignOf.get(s.account_id)!;
     // Without wrapper keys there is nothing to tell mixed traffic apart: count the account's traffic whole.
-    const whole = Number(s.m) >= 0.9 || !keyed.has(campaignOf.get(s.account_id)!);
-    share.set(s.account_id, whole ? 1 : Number(s.m));
+    if (!keyed.has(c)) {
+      share.set(s.account_id, 1);
+      continue;
+    }
+    const d = Math.min(1, Number(s.m) / (recall.get(c) ?? 1));
+    share.set(s.account_id, d >= 0.95 ? 1 : d);
   }
   await store.run(`CREATE OR REPLACE TEMP TABLE acct_share (account_id VARCHAR, share DOUBLE)`);
   const sv = [...share].map(([a, s]) => `('${a.replace(/'/g, "''")}', ${s})`);
   for (let i = 0; i < sv.length; i += 5000) await store.run(`INSERT INTO acct_share VALUES ${sv.slice(i, i + 5000).join(',')}`);
-  // The campaign's interactions: all of a pure account's, the matched ones of a mixed account.
+  // The campaign's interactions (for its time span, capabilities and models): all of a pure account's, the matched ones
+  // of a mixed account. Its interaction count is the sum of each account's interactions times its share.
   await store.run(`
     CREATE OR REPLACE TABLE campaign_interactions AS
     SELECT c.* FROM camp_ix c JOIN acct_share s USING (account_id) WHERE s.share = 1 OR c.matched`);

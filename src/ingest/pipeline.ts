@@ -292,7 +292,8 @@ async function ingestLines(
 ): Promise<void> {
   const adapter = adapterFor(format);
   const inflight: Promise<ChunkResult>[] = [];
-  const maxInflight = pool ? 8 : 0;
+  // Two chunks per worker in flight keep both busy; more only holds memory.
+  const maxInflight = pool ? 2 * pool.size : 0;
   const label = file;
   for await (const ev of readLineChunks(file, { onBytes: progress })) {
     if (ev.kind === 'warning') {

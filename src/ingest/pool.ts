@@ -39,6 +39,10 @@ export class ChunkPool {
     }
   }
 
+  get size(): number {
+    return this.workers.length;
+  }
+
   get inFlight(): number {
     return this.pending.size;
   }

@@ -9,7 +9,7 @@ import type { CampaignRuntime } from './campaign.js';
 import { ipIn } from './network.js';
 import { benignPrompt, chatHistory, type GenContext, type Prompt, task } from './prompts.js';
 import { responseText, thinkingText } from './responses.js';
-import { fmix32, hash, hex32, Rng, SALT } from './rng.js';
+import { hash, hex32, Rng, SALT } from './rng.js';
 import { CODING_AGENT_TOOLS } from './tools.js';
 import * as V from './vocab.js';
 import { HOUR_LIMIT, K_CLASS, K_CODING_AGENT, K_ENTERPRISE, K_EVAL, K_SYNTH, type SimAccount, type World } from './world.js';
@@ -20,9 +20,11 @@ const HEX = hex32;
 
 /** The opaque id of call k of account acc in slice s (the label writer recomputes it). */
 export function recordId(seedMix: number, acc: number, s: number, k: number): string {
+  // Three independent 32-bit hashes of (seed, account, slice, index): 96 bits, so ids do not collide by chance
+  // (derived from one hash, as before, they collided about once in 10M records).
   const h1 = hash(seedMix, SALT.recordId, acc, s, k);
-  const h2 = fmix32((h1 ^ 0x68e31da4) >>> 0);
-  const h3 = fmix32((h2 ^ Math.imul(acc + 1, 0x9e3779b1)) >>> 0);
+  const h2 = hash(seedMix ^ 0x68e31da4, SALT.recordId, k, acc, s);
+  const h3 = hash(seedMix ^ 0x2545f491, s, SALT.recordId, k, acc);
   return `req_${HEX(h1)}${HEX(h2)}${HEX(h3)}`;
 }
 

@@ -10,6 +10,11 @@ import { ACCOUNT_COLUMNS } from '../model/account.js';
 import { INTERACTION_COLUMNS } from '../model/interaction.js';
 
 export const DEFAULT_DB = 'distillguard.duckdb';
+/**
+ * DuckDB's memory budget while ingesting: loads come in batches of 250k rows, so a small budget suffices, and the
+ * rest of the process (worker threads parsing) stays within 1.5 GB whatever the file size.
+ */
+export const INGEST_MEMORY = '512MB';
 export const SCHEMA_VERSION = 1;
 
 /** SQL string literal. */

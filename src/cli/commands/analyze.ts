@@ -1,7 +1,7 @@
 /** `distillguard analyze` and `distillguard train`. */
 import type { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DEFAULT_DB, Store } from '../../store/store.js';
 import { analyzeStore, loadModel, writeResults, type AnalysisResult } from '../../detect/analyze.js';
 import { trainModel, type TrainingSet } from '../../detect/train.js';
@@ -108,7 +108,7 @@ export async function simStore(dir: string): Promise<TrainingSet> {
       store,
     );
   }
-  return { name: dir, store, labels: readLabels(labels) };
+  return { name: basename(dir), store, labels: readLabels(labels) };
 }
 
 export function registerTrain(program: Command): void {

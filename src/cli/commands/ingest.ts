@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import { ingest, type IngestReport } from '../../ingest/pipeline.js';
 import { FormatError } from '../../ingest/detect.js';
 import { FORMATS, type FormatName } from '../../ingest/types.js';
-import { DEFAULT_DB, Store } from '../../store/store.js';
+import { DEFAULT_DB, INGEST_MEMORY, Store } from '../../store/store.js';
 import { EXIT, UserError } from '../errors.js';
 import { day, int, table } from '../format.js';
 import { progressBar } from '../progress.js';
@@ -96,7 +96,7 @@ export function registerIngest(program: Command): void {
       '\nExit codes: 0 done (rejects are reported, not fatal); 1 unreadable file or unknown format; 2 --strict and some records were rejected; 3 usage error.',
     )
     .action(async (files: string[], o: IngestCliOptions) => {
-      const store = await Store.open(o.db).catch((e: Error) => {
+      const store = await Store.open(o.db, { memoryLimit: process.env.DISTILLGUARD_DUCKDB_MEMORY ?? INGEST_MEMORY }).catch((e: Error) => {
         throw new UserError(e.message);
       });
       try {
