@@ -15,13 +15,12 @@ export function printAnalysis(r: AnalysisResult, outDir: string, w: (s: string) 
   w(`${int(r.campaigns.length)} campaign(s)${r.campaigns.length ? ':' : ''}`);
   for (const c of r.campaigns) w(`  ${c.campaign_id} (score ${c.score.toFixed(2)}): ${c.summary}`);
   if (r.campaigns.length) {
-    w(
-      table(
-        r.campaigns.map((c) => [c.campaign_id, c.accounts, c.interactions, Object.keys(c.models).slice(0, 2).join(', '), c.indicators.ips.length, c.indicators.template_fingerprints.length]),
-        ['campaign', 'accounts', 'interactions', 'models', 'shared IPs', 'wrappers'],
-        '  ',
-      ),
+    const t = table(
+      r.campaigns.map((c) => [c.campaign_id, c.accounts, c.interactions, Object.keys(c.models).slice(0, 2).join(', '), c.indicators.ips.length, c.indicators.template_fingerprints.length]),
+      ['campaign', 'accounts', 'interactions', 'models', 'shared IPs', 'wrappers'],
+      '  ',
     );
+    for (const line of t.split('\n')) w(line);
   }
   w(`results: ${join(outDir, 'accounts.jsonl')}, ${join(outDir, 'campaigns.json')}`);
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { textSignals } from './index.js';
-import { benignPrompts } from './corpora.js';
+import { benignPrompts, needsCorpora } from './corpora.js';
 
 const D = { tools: 0, has_image: false, turns: 1, reasoning_requested: false, tool_calls_in: 0 };
 const cap = (p: string, d: Partial<typeof D> = {}, system: string | null = null) => textSignals(p, system, { ...D, ...d }).capability;
@@ -37,7 +37,7 @@ test('request shape: tools and images', () => {
   assert.equal(cap('Now do the same for the other file.', {}, 'You are a coding assistant. Write Python code with tests.'), 'coding');
 });
 
-test('CoNaLa Stack Overflow titles are mostly coding or data analysis; the corpus spreads over classes', (t) => {
+test('CoNaLa Stack Overflow titles are mostly coding or data analysis; the corpus spreads over classes', needsCorpora, (t) => {
   const rows = benignPrompts();
   const dist: Record<string, number> = {};
   let conala = 0;

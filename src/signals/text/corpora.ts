@@ -1,5 +1,5 @@
 /** Test helpers: read the shared corpora (../shared/corpora) by path. Used by the tests of this folder only. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { shared } from '../../testutil/fixtures.js';
 
 export interface BenignPrompt {
@@ -9,6 +9,12 @@ export interface BenignPrompt {
 }
 
 let benign: BenignPrompt[] | null = null;
+
+/**
+ * Test option that skips a test needing the corpora when ../shared/corpora is not beside the checkout (CI always has
+ * it; a clone elsewhere may not), saying why instead of failing on a missing file.
+ */
+export const needsCorpora = { skip: existsSync(shared('corpora', 'benign_prompts.jsonl')) ? false : 'needs ../shared/corpora beside the checkout' };
 
 /** benign_prompts.jsonl: ShareGPT user turns, CoNaLa Stack Overflow titles, Koala test prompts. */
 export function benignPrompts(): BenignPrompt[] {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CAPABILITIES } from '../../model/capabilities.js';
 import { TEXT_SIGNAL_META, explainText, textSignals } from './index.js';
-import { benignPrompts } from './corpora.js';
+import { benignPrompts, needsCorpora } from './corpora.js';
 
 const D = { tools: 0, has_image: false, turns: 1, reasoning_requested: false, tool_calls_in: 0 };
 
@@ -17,7 +17,7 @@ test('textSignals returns the TextSignals contract for any input', () => {
   }
 });
 
-test('every corpus prompt is handled and results are deterministic', () => {
+test('every corpus prompt is handled and results are deterministic', needsCorpora, () => {
   const rows = benignPrompts().slice(0, 500);
   const a = rows.map((r) => JSON.stringify(textSignals(r.text, null, D)));
   const b = rows.map((r) => JSON.stringify(textSignals(r.text, null, D)));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { textSignals } from './index.js';
 import { rubricScore } from './rubric.js';
-import { benignPrompts } from './corpora.js';
+import { benignPrompts, needsCorpora } from './corpora.js';
 
 const D = { tools: 0, has_image: false, turns: 1, reasoning_requested: false, tool_calls_in: 0 };
 const rubric = (p: string) => textSignals(p, null, D).rubric;
@@ -31,7 +31,7 @@ test('look-alikes stay low', () => {
   assert.equal(rubricScore(''), 0);
 });
 
-test('benign corpus prompts rarely score above 0.5', () => {
+test('benign corpus prompts rarely score above 0.5', needsCorpora, () => {
   const rows = benignPrompts();
   let high = 0;
   for (const r of rows) if (rubric(r.text) > 0.5) high++;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { templateOf } from './template.js';
-import { benignPrompts, rng, seedInstructions } from './corpora.js';
+import { benignPrompts, rng, seedInstructions, needsCorpora } from './corpora.js';
 
 /** Wrappers as distillation pipelines use them: prefix and suffix around a task. */
 const WRAPPERS: Array<[string, string]> = [
@@ -43,7 +43,7 @@ function paraphrase(s: string, r: () => number): string {
   return out;
 }
 
-test('the same wrapper around different tasks gives the same template', (t) => {
+test('the same wrapper around different tasks gives the same template', needsCorpora, (t) => {
   // Task content that is not itself instruction-like (questions, titles): the skeleton masks it completely.
   const questions = benignPrompts()
     .filter((p) => p.source === 'conala_stackoverflow_title')
@@ -83,7 +83,7 @@ test('different wrappers, and unwrapped prompts, do not share templates', () => 
   assert.deepEqual(templateOf(null), { template: null, lsh: [] });
 });
 
-test('paraphrased wrappers share an LSH band with the original; benign prompts rarely collide', (t) => {
+test('paraphrased wrappers share an LSH band with the original; benign prompts rarely collide', needsCorpora, (t) => {
   const r = rng(7);
   const tasks = seedInstructions();
   let pairs = 0;
