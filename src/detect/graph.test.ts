@@ -1,0 +1,54 @@
+/** The linkage graph: what links accounts, how rarity weighs links, and the communities found. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Store } from '../store/store.js';
+import { buildAccountFeatures } from './features.js';
+import { buildLinks, detectCommunities } from './graph.js';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 3, 22);
+
+/** Insert minimal interactions: (account, day, template, ip). */
+async function seed(store: Store, rows: Array<[string, number, string | null, string]>): Promise<void> {
+  const values = rows
+    .map(
+      ([a, d, t, ip], i) =>
+        `('r${i}', ${T0 + d * DAY + i * 1000}, '${a}', '${ip}', 'general_chat', 0, 0, 'en', ${t === null ? 'NULL' : `'${t}'`}, NULL, 1, 0, 'f', ${i + 1})`,
+    )
+    .join(',');
+  await store.run(`INSERT INTO interactions (id, ts, account_id, ip, capability, cot, rubric, lang, template, lsh, turns, tools, source_file, source_line)
+    VALUES ${values}`);
+}
+
+test('accounts sharing a wrapper on the same days are linked; a lone account is not; rare IPs link, a busy NAT does not', async () => {
+  const store = await Store.open(':memory:');
+  try {
+    const rows: Array<[string, number, string | null, string]> = [];
+    // Operator: a1..a4 share wrapper W on days 0-4, from one small pool of proxy IPs.
+    for (let d = 0; d < 5; d++) for (const a of ['a1', 'a2', 'a3', 'a4']) rows.push([a, d, 'wrapperW00000000', `10.0.0.${(d + a.charCodeAt(1)) % 3}`]);
+    // Benign b1 uses wrapper W once, on another day: no same-day bucket with the operator.
+    rows.push(['b1', 9, 'wrapperW00000000', '192.0.2.1']);
+    // b2, b3: unrelated traffic, own templates and IPs.
+    rows.push(['b2', 1, 'other00000000001', '192.0.2.2'], ['b3', 2, null, '192.0.2.3']);
+    // A corporate NAT: 70 seats behind one address (more accounts than a proxy pool shares): no IP links.
+    for (let k = 0; k < 70; k++) rows.push([`n${k}`, k % 7, null, '198.51.100.7']);
+    await seed(store, rows);
+    await buildAccountFeatures(store);
+    const n = await buildLinks(store);
+    assert.ok(n > 0);
+    const links = await store.all<{ a: string; b: string; kind: string; keys: number }>(`SELECT a, b, kind, keys::INT AS keys FROM account_links ORDER BY a, b, kind`);
+    const pairs = new Set(links.map((l) => `${l.a}-${l.b}`));
+    for (const p of ['a1-a2', 'a3-a4']) assert.ok(pairs.has(p), `operator accounts linked (${p})`);
+    assert.ok(!links.some((l) => l.a === 'b1' || l.b === 'b1'), 'b1 shares the wrapper but never on the same day: no link');
+    assert.ok(!links.some((l) => ['b2', 'b3'].includes(l.a) || ['b2', 'b3'].includes(l.b)), 'unrelated accounts stay unlinked');
+    assert.ok(links.some((l) => l.kind === 'ip'), 'IPs shared by few accounts link them');
+    assert.ok(!links.some((l) => l.a.startsWith('n') || l.b.startsWith('n')), 'a busy NAT address links nobody');
+
+    const comm = await detectCommunities(store);
+    const c = ['a1', 'a2', 'a3', 'a4'].map((a) => comm.of.get(a));
+    assert.ok(c.every((x) => x !== undefined && x === c[0]), 'the operator is one community');
+    assert.equal(comm.of.get('b1'), undefined);
+  } finally {
+    store.close();
+  }
+});
