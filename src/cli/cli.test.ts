@@ -53,3 +53,28 @@ test('exit codes: usage 3, unknown format 1 with one clear message, --strict 2',
     cleanup();
   }
 });
+
+test('analyze: empty input is one clear error; unknown accounts and out-of-order times are reported and analysed', () => {
+  const { dir, cleanup } = scratch();
+  try {
+    writeFileSync(join(dir, 'empty.jsonl'), '');
+    const empty = cli(['analyze', 'empty.jsonl', '--db', 'e.duckdb', '--out', 'out-e'], dir);
+    assert.equal(empty.code, 1);
+    assert.match(empty.err, /holds no interactions/);
+    assert.doesNotMatch(empty.err, /\n\s+at /);
+
+    // Out of time order, one bad line, and an accounts file naming an account with no traffic.
+    const t = Date.UTC(2026, 3, 22);
+    const lines = [5, 1, 4, 2, 3].map((k) => JSON.stringify({ id: `x${k}`, ts: t + k * 60_000, account_id: k % 2 ? 'acct-a' : 'acct-b', prompt: `question ${k}` }));
+    lines.splice(2, 0, '{"id": "bad", "ts": ');
+    writeFileSync(join(dir, 'calls.jsonl'), lines.join('\n') + '\n');
+    writeFileSync(join(dir, 'accounts.jsonl'), [{ account_id: 'acct-a', tier: 'paid' }, { account_id: 'ghost', tier: 'free' }].map((a) => JSON.stringify(a)).join('\n'));
+    const r = cli(['analyze', 'calls.jsonl', '--accounts', 'accounts.jsonl', '--db', 'a.duckdb', '--out', 'out-a'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /total\s+6\s+5\s+1\s+0/, 'the bad line is rejected, the rest kept');
+    assert.match(r.out, /1 accounts in the accounts file\(s\) have no interactions/);
+    assert.match(r.out, /2 accounts: /);
+  } finally {
+    cleanup();
+  }
+});
