@@ -16,12 +16,12 @@ function cli(args: string[], cwd: string) {
 test('--help works on every command', () => {
   const { dir, cleanup } = scratch();
   try {
-    const names = buildProgram().commands.map((c) => c.name());
-    assert.ok(names.includes('ingest'));
-    for (const n of names) {
-      const r = cli([n, '--help'], dir);
-      assert.equal(r.code, 0, `${n} --help exits 0`);
-      assert.match(r.out, new RegExp(`Usage: distillguard ${n}`));
+    const paths = buildProgram().commands.flatMap((c) => [[c.name()], ...c.commands.map((s) => [c.name(), s.name()])]);
+    assert.ok(paths.some((p) => p[0] === 'ingest') && paths.some((p) => p.join(' ') === 'provenance verify'));
+    for (const p of paths) {
+      const r = cli([...p, '--help'], dir);
+      assert.equal(r.code, 0, `${p.join(' ')} --help exits 0`);
+      assert.match(r.out, new RegExp(`Usage: distillguard ${p.join(' ')}`));
     }
     assert.equal(cli(['--help'], dir).code, 0);
   } finally {
