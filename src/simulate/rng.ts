@@ -4,15 +4,8 @@
  * Math.random is never used, so a seed fully determines the output.
  */
 
-/** murmur3 finaliser: a good 32-bit avalanche. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+export { fmix32, hex32 } from '../util/hash.js';
+import { fmix32, hex32 } from '../util/hash.js';
 
 /** Hash of up to five 32-bit integers (order matters). */
 export function hash(a: number, b = 0, c = 0, d = 0, e = 0): number {
@@ -141,13 +134,6 @@ export class Rng {
     for (let i = 0; i < n; i++) codes[i] = ALNUM.charCodeAt(this.u32() % 62);
     return String.fromCharCode(...codes);
   }
-}
-
-const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-/** 8 lower-case hex digits of a 32-bit unsigned integer. */
-export function hex32(h: number): string {
-  return (BYTE_HEX[h >>> 24] as string) + BYTE_HEX[(h >>> 16) & 255] + BYTE_HEX[(h >>> 8) & 255] + BYTE_HEX[h & 255];
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

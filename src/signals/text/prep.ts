@@ -57,15 +57,7 @@ export function isSep(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === 45 || c === 95 || c === 0x3000;
 }
 
-/** 32-bit finaliser (murmur3 fmix): spreads the bits of a hash or a combination of hashes. */
-export function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+export { fmix32 as fmix, hex32 as hex8 } from '../../util/hash.js';
 
 /** FNV-1a over the code units of a string (used to hash vocabulary words the way the tokenizer hashes tokens). */
 export function fnv(s: string): number {
@@ -79,7 +71,3 @@ export function normPhrase(p: string): string {
   return p.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
-/** 8 hex digits of an unsigned 32-bit number. */
-export function hex8(n: number): string {
-  return (n >>> 0).toString(16).padStart(8, '0');
-}
