@@ -10,6 +10,7 @@ import { buildLinks, detectCommunities, type Communities } from './graph.js';
 import { MODEL_VERSION, contributions, type ModelFile } from './model.js';
 import { featureDetail, loadAccountRows, loadLinkStrength, reasonsFor, scoreRows, verdictOf, type AccountRow, type Reason, type Verdict } from './score.js';
 import { assembleCampaigns, type Campaign } from './campaigns.js';
+import type { AccountResult } from '../model/results.js';
 import { repoRoot } from '../util/paths.js';
 import { FEATURE_SIGNAL } from '../signals/account.js';
 
@@ -27,18 +28,6 @@ export function loadModel(path?: string): ModelFile {
     throw new Error(`${p} is not a distillguard model of version ${MODEL_VERSION} (format ${String(m.format)}, version ${String(m.version)})`);
   }
   return m;
-}
-
-export interface AccountResult {
-  account_id: string;
-  score: number;
-  verdict: Verdict;
-  campaign_id: string | null;
-  interactions: number;
-  distillation_share: number;
-  first_seen: string;
-  last_seen: string;
-  reasons: Reason[];
 }
 
 export interface AnalysisResult {

@@ -6,39 +6,12 @@
  * wrappers.
  */
 import { CAPABILITY_LABELS, isCapability } from '../model/capabilities.js';
+import type { CampaignResult } from '../model/results.js';
 import type { Store } from '../store/store.js';
 import type { AccountRow, Verdict } from './score.js';
 
-export interface CampaignIndicators {
-  ips: string[];
-  cidrs: string[];
-  asns: number[];
-  payment_fingerprints: string[];
-  email_domains: string[];
-  system_prompt_hashes: string[];
-  template_fingerprints: string[];
-}
-
-export interface CampaignEvidence {
-  signal: string;
-  detail: string;
-  [k: string]: unknown;
-}
-
-export interface Campaign {
-  campaign_id: string;
-  score: number;
-  accounts: number;
-  account_ids: string[];
-  interactions: number;
-  first_seen: string;
-  last_seen: string;
-  capabilities: Record<string, number>;
-  models: Record<string, number>;
-  indicators: CampaignIndicators;
-  summary: string;
-  evidence: CampaignEvidence[];
-}
+/** A found campaign, as written to campaigns.json (the schema is in src/model/results.ts). */
+export type Campaign = CampaignResult;
 
 class UnionFind {
   private p = new Map<number, number>();
@@ -303,7 +276,7 @@ export async function assembleCampaigns(store: Store, rows: AccountRow[], verdic
       interactions,
       first_seen: new Date(first).toISOString(),
       last_seen: new Date(last).toISOString(),
-      capabilities,
+      capabilities: capabilities as CampaignResult['capabilities'],
       models,
       indicators: {
         ips,

@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import { ACCOUNT_FEATURES, FEATURE_TEXT, type AccountFeatureName } from './features.js';
 import { LINK_KINDS, LINK_TEXT, type Communities, type LinkKind } from './graph.js';
 import { FEATURE_SIGNAL } from '../signals/account.js';
+import type { Reason, Verdict } from '../model/results.js';
 import { contributions, predict, type LinearModel, type ModelFile } from './model.js';
 
 export const COMMUNITY_FEATURES = [
@@ -111,13 +112,7 @@ export function communityFeatures(rows: AccountRow[], comm: Communities, links: 
   }
 }
 
-export type Verdict = 'distillation' | 'suspicious' | 'benign';
-
-export interface Reason {
-  signal: string;
-  contribution: number;
-  detail: string;
-}
+export type { Reason, Verdict } from '../model/results.js';
 
 export function verdictOf(score: number, model: ModelFile): Verdict {
   if (score >= model.thresholds.distillation) return 'distillation';

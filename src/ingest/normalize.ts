@@ -6,7 +6,7 @@ import { hash } from 'node:crypto';
 import type { Derived, Interaction } from '../model/interaction.js';
 import { InteractionInputSchema } from '../model/interaction.js';
 import { fastValidate } from '../model/validate.js';
-import { computeTextSignals } from '../signals/index.js';
+import { textSignals } from '../signals/text/index.js';
 import { deriveFromBodies, deriveFromText } from './derive/index.js';
 
 export interface NormalizeOptions {
@@ -107,7 +107,7 @@ export function normalize(value: Record<string, unknown>, opts: NormalizeOptions
 
   const prompt = d.prompt;
   const system = d.system;
-  const sig = computeTextSignals(prompt, system, d);
+  const sig = textSignals(prompt, system, d);
   const rec: Interaction = {
     id: r.id,
     ts: r.ts,
