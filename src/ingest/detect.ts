@@ -1,9 +1,9 @@
 /** Format detection: by name and magic bytes first, then by the shape of the first record. */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { FormatName } from './types.js';
 import { FORMATS, FORMAT_DESCRIPTIONS } from './types.js';
 import { detectFromValue } from './adapters.js';
-import { openDecoded } from './lines.js';
+import { openDecoded, readHead } from './lines.js';
 
 export interface Detected {
   format: FormatName;
@@ -19,28 +19,18 @@ export function expectedFormats(): string {
   return FORMATS.map((f) => `  ${f}: ${FORMAT_DESCRIPTIONS[f]}`).join('\n');
 }
 
-async function magic(path: string, n: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const b = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(b, 0, n, 0);
-    return b.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
-
 /** Up to `max` non-blank lines from the start of the (decompressed) file, reading at most `cap` bytes. */
 export async function firstLines(path: string, max = 20, cap = 64 << 20): Promise<string[]> {
   const s = await openDecoded(path);
   const parts: Buffer[] = [];
   let size = 0;
+  let nls = 0;
   try {
     for await (const piece of s as AsyncIterable<Buffer>) {
       parts.push(piece);
       size += piece.length;
       if (size > cap) break;
-      let nls = 0;
+      // Enough lines to skip blank ones and still have `max` records (counted over all pieces read).
       for (let i = piece.indexOf(10); i !== -1; i = piece.indexOf(10, i + 1)) nls++;
       if (nls >= max * 2 + 2) break;
     }
@@ -81,7 +71,7 @@ export async function detectFormat(path: string, requested: FormatName | 'auto' 
   });
   if (!st.isFile()) throw new FormatError(`cannot read ${path}: not a regular file`);
   if (st.size === 0) return { format: requested === 'auto' ? 'jsonl' : requested, wholeDocument: false, empty: true };
-  const head = await magic(path, 4);
+  const head = await readHead(path, 4);
   const isParquet = head.toString('latin1') === 'PAR1';
   if (requested === 'parquet' || (requested === 'auto' && (isParquet || /\.parquet$/i.test(path)))) {
     if (!isParquet) throw new FormatError(`${path} is not a Parquet file (no PAR1 header)`);

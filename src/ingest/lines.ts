@@ -22,15 +22,21 @@ export interface LineReadOptions {
   onBytes?: (n: number) => void;
 }
 
-export async function isGzipFile(path: string): Promise<boolean> {
+/** The first `n` bytes of a file (fewer if it is shorter). */
+export async function readHead(path: string, n: number): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
-    const b = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    const b = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(b, 0, n, 0);
+    return b.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
+}
+
+export async function isGzipFile(path: string): Promise<boolean> {
+  const b = await readHead(path, 2);
+  return b.length === 2 && b[0] === 0x1f && b[1] === 0x8b;
 }
 
 /** A readable stream of the file's (decompressed) bytes; `bytesRead()` tells how far into the file it is. */

@@ -124,7 +124,6 @@ test('lines over the cap are rejected without being held in memory', async () =>
   try {
     const f = join(dir, 'huge.jsonl');
     writeFileSync(f, rec(1) + '\n' + rec(2, { prompt: 'y'.repeat(3 << 20) }) + '\n' + rec(3) + '\n');
-    const s = await Store.open(join(dir, 'db.duckdb'));
     const { readLineChunks } = await import('./lines.js');
     const events = [];
     for await (const ev of readLineChunks(f, { chunkBytes: 1 << 16, maxLineBytes: 1 << 20 })) events.push(ev);
@@ -133,7 +132,6 @@ test('lines over the cap are rejected without being held in memory', async () =>
     assert.equal((rejects[0] as { line: number }).line, 2);
     const chunkLines = events.filter((e) => e.kind === 'chunk').reduce((a, e) => a + (e as { lines: number }).lines, 0);
     assert.equal(chunkLines, 2);
-    s.close();
   } finally {
     cleanup();
   }
