@@ -2,11 +2,10 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { isUtf8 } from 'node:buffer';
 import { AccountInputSchema, toAccount } from '../model/account.js';
 import type { Store } from '../store/store.js';
 import type { RejectRecord } from './chunk.js';
-import { jsonReason } from './chunk.js';
+import { excerpt, parseLines } from './chunk.js';
 import { readLineChunks } from './lines.js';
 import { issuesReason } from './normalize.js';
 import type { AccountsReport } from './pipeline.js';
@@ -31,32 +30,12 @@ export async function readAccounts(
     }
     const rejects: RejectRecord[] = [];
     const rows: string[] = [];
-    const lines = ev.buf.toString('utf8').split('\n');
-    const bad = isUtf8(ev.buf) ? null : ev.buf;
-    for (let k = 0; k < lines.length; k++) {
-      const s = lines[k]!;
-      if (s.trim() === '') continue;
-      const line = ev.startLine + k;
-      rep.read++;
-      if (bad && s.includes('\uFFFD')) {
-        rejects.push({ file: path, line, reason: 'invalid UTF-8 (bytes that are not valid UTF-8 text)', excerpt: s.slice(0, 200) });
-        continue;
-      }
-      let v: unknown;
-      try {
-        v = JSON.parse(s);
-      } catch (err) {
-        rejects.push({ file: path, line, reason: jsonReason(s, err), excerpt: s.slice(0, 200) });
-        continue;
-      }
+    rep.read += parseLines(ev.buf, ev.startLine, path, rejects, (v, line, text) => {
       const p = AccountInputSchema.safeParse(v);
-      if (!p.success) {
-        const reason = issuesReason(p.error.issues, v);
-        rejects.push({ file: path, line, reason: `account record: ${reason}`, excerpt: s.slice(0, 200) });
-        continue;
-      }
-      rows.push(JSON.stringify({ ...toAccount(p.data), _ord: ord++ }));
-    }
+      if (p.success) rows.push(JSON.stringify({ ...toAccount(p.data), _ord: ord++ }));
+      else rejects.push({ file: path, line, reason: `account record: ${issuesReason(p.error.issues, v)}`, excerpt: excerpt(text) });
+      return 1;
+    });
     rep.accepted += rows.length;
     rep.rejected += rejects.length;
     await onRejects(rejects);

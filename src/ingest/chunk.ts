@@ -118,8 +118,9 @@ export function ordKey(fileIndex: number, line: number, sub = 0): number {
   return fileIndex * 1e12 + line * 1000 + Math.min(sub, 999);
 }
 
+/** Characters of an offending record kept with its reject. */
 const EXCERPT = 200;
-function excerpt(s: string): string {
+export function excerpt(s: string): string {
   return s.length > EXCERPT ? s.slice(0, EXCERPT) + '…' : s;
 }
 
@@ -167,9 +168,62 @@ export function processValue(
 }
 
 /**
- * Process a buffer of complete lines (the last line may lack its newline). `startLine` is the 1-based number of
- * the first line in `buf`. Blank lines are not records and are skipped.
+ * Split a buffer of complete lines (the last may lack its newline; `startLine` is the 1-based number of the first),
+ * skip blank lines, reject invalid UTF-8 and malformed JSON with their reasons, and hand every parsed value to
+ * `onValue`, which returns how many records it held. Returns the number of records read. Shared by interaction
+ * chunks and account files.
  */
+export function parseLines(
+  buf: Uint8Array,
+  startLine: number,
+  file: string,
+  rejects: RejectRecord[],
+  onValue: (value: unknown, line: number, text: string) => number,
+): number {
+  let read = 0;
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const whole = isUtf8(b);
+  // Fast path: the whole chunk is valid UTF-8, decode once and split. Slow path: find the bad lines.
+  const text = whole ? b.toString('utf8') : null;
+  let pos = 0;
+  let line = startLine - 1;
+  const end = whole ? text!.length : b.length;
+  while (pos < end) {
+    line++;
+    let nl = whole ? text!.indexOf('\n', pos) : b.indexOf(10, pos);
+    if (nl === -1) nl = end;
+    let s: string;
+    if (whole) {
+      s = text!.slice(pos, nl);
+    } else {
+      const lb = b.subarray(pos, nl);
+      if (!isUtf8(lb)) {
+        if (lb.toString('latin1').trim() !== '') {
+          read++;
+          rejects.push({ file, line, reason: 'invalid UTF-8 (bytes that are not valid UTF-8 text)', excerpt: excerpt(lb.toString('utf8')) });
+        }
+        pos = nl + 1;
+        continue;
+      }
+      s = lb.toString('utf8');
+    }
+    pos = nl + 1;
+    // Blank lines are not records. (trim() only when the line starts with whitespace: lines can be megabytes.)
+    if (s.length === 0 || (s.charCodeAt(0) <= 32 && s.trim() === '')) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(s);
+    } catch (err) {
+      read++;
+      rejects.push({ file, line, reason: jsonReason(s, err), excerpt: excerpt(s) });
+      continue;
+    }
+    read += onValue(value, line, s);
+  }
+  return read;
+}
+
+/** Process a chunk of lines of interactions (see parseLines): adapt, validate, normalise, stage. */
 export function processChunk(
   buf: Uint8Array,
   startLine: number,
@@ -182,7 +236,6 @@ export function processChunk(
 ): ChunkResult {
   const rows = new RowCollector(run);
   const rejects: RejectRecord[] = [];
-  let read = 0;
   let accepted = 0;
   const sink: RecordSink = {
     accept(rec, ord) {
@@ -193,50 +246,6 @@ export function processChunk(
       rejects.push(r);
     },
   };
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const whole = isUtf8(b);
-  // Fast path: the whole chunk is valid UTF-8, decode once and split. Slow path: find the bad lines.
-  const text = whole ? b.toString('utf8') : null;
-  let pos = 0;
-  let line = startLine;
-  const end = whole ? text!.length : b.length;
-  while (pos < end) {
-    let nl = whole ? text!.indexOf('\n', pos) : b.indexOf(10, pos);
-    if (nl === -1) nl = end;
-    let s: string;
-    if (whole) {
-      s = text!.slice(pos, nl);
-    } else {
-      const lb = b.subarray(pos, nl);
-      if (!isUtf8(lb)) {
-        const raw = lb.toString('latin1');
-        if (raw.trim() !== '') {
-          read++;
-          rejects.push({ file, line, reason: 'invalid UTF-8 (bytes that are not valid UTF-8 text)', excerpt: excerpt(lb.toString('utf8')) });
-        }
-        pos = nl + 1;
-        line++;
-        continue;
-      }
-      s = lb.toString('utf8');
-    }
-    pos = nl + 1;
-    // Blank lines are not records. (trim() only when the line starts with whitespace: lines can be megabytes.)
-    if (s.length === 0 || (s.charCodeAt(0) <= 32 && s.trim() === '')) {
-      line++;
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(s);
-    } catch (err) {
-      read++;
-      rejects.push({ file, line, reason: jsonReason(s, err), excerpt: excerpt(s) });
-      line++;
-      continue;
-    }
-    read += processValue(value, adapter, opts, file, fileIndex, line, s, sink);
-    line++;
-  }
+  const read = parseLines(buf, startLine, file, rejects, (value, line, s) => processValue(value, adapter, opts, file, fileIndex, line, s, sink));
   return { read, accepted, rejects, ...rows.take(target) };
 }
