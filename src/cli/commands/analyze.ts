@@ -7,7 +7,7 @@ import { analyzeStore, loadModel, writeResults, type AnalysisResult } from '../.
 import { trainModel, type TrainingSet } from '../../detect/train.js';
 import { EXIT, UserError } from '../errors.js';
 import { int, table } from '../format.js';
-import { printIngestReport, runIngest, type IngestCliOptions } from './ingest.js';
+import { ingestDefaults, printIngestReport, runIngest, type IngestCliOptions } from './ingest.js';
 
 export function printAnalysis(r: AnalysisResult, outDir: string, w: (s: string) => void = (s) => process.stdout.write(s + '\n')): void {
   const by = (v: string) => r.accounts.filter((a) => a.verdict === v).length;
@@ -103,7 +103,7 @@ export async function simStore(dir: string): Promise<TrainingSet> {
   if (!Number(n?.n)) {
     await runIngest(
       [join(dir, 'interactions.jsonl.gz')],
-      { db, accounts: [join(dir, 'accounts.jsonl')], format: 'auto', promptChars: '2000', prompts: true, keepResponses: false, strict: false, json: false, rejects: join(dir, 'rejects.jsonl') },
+      ingestDefaults(db, { accounts: [join(dir, 'accounts.jsonl')], rejects: join(dir, 'rejects.jsonl') }),
       store,
     );
   }

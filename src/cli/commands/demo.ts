@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { simulate } from '../../simulate/index.js';
 import { Store } from '../../store/store.js';
 import { day, int, table } from '../format.js';
-import { printIngestReport, runIngest } from './ingest.js';
+import { ingestDefaults, printIngestReport, runIngest } from './ingest.js';
 import { progressBar } from '../progress.js';
 import { analyzeStore, loadModel, writeResults } from '../../detect/analyze.js';
 import { printAnalysis } from './analyze.js';
@@ -55,7 +55,7 @@ export function registerDemo(program: Command): void {
       try {
         const r = await runIngest(
           [join(out, 'sim', 'interactions.jsonl.gz')],
-          { db, accounts: [join(out, 'sim', 'accounts.jsonl')], format: 'auto', promptChars: '2000', prompts: true, keepResponses: false, strict: false, json: false },
+          ingestDefaults(db, { accounts: [join(out, 'sim', 'accounts.jsonl')] }),
           store,
         );
         printIngestReport(r);

@@ -23,6 +23,11 @@ export interface IngestCliOptions {
   json: boolean;
 }
 
+/** The ingest command's defaults, for commands that ingest on the user's behalf (demo, train). */
+export function ingestDefaults(db: string, extra: Partial<IngestCliOptions> = {}): IngestCliOptions {
+  return { db, format: 'auto', promptChars: '2000', prompts: true, keepResponses: false, strict: false, json: false, ...extra };
+}
+
 /** Parse `--map account_id=user,ts=timestamp` into {account_id: 'user', ts: 'timestamp'}. */
 export function parseMap(s: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
