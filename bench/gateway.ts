@@ -10,9 +10,18 @@
  *    a bare node:http proxy doing no checks; reports requests/s of each and their ratio.
  * The mock, the gateway and the bare proxy run as child processes (this script with --role); the load
  * generator runs here.
+ *
+ *   node dist/bench/gateway.js --watermark [--rate 100] [--seconds 5] [--sentences 45] [--throughput-seconds 3]
+ *
+ * The watermark action instead: an upstream answering every request with different prose of about 600 words
+ * (watermark-testkit.ts; --sentences sets the length), two gateways in front of it, one serving the account
+ * as allow and one under a watermark rule (key and a 5% change budget), the same open-loop load straight to
+ * the upstream and through each; reports p50/p99 and what the watermark adds, closed-loop throughput of both
+ * gateways, the CPU time of marking one response body in this process, and the share of words changed (from
+ * the watermark gateway's log).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +33,11 @@ import { JsonlWriter } from '../src/enforce/log.js';
 import { MockUpstream } from '../src/enforce/mock-upstream.js';
 import { loadPolicy } from '../src/enforce/policy.js';
 import { StaticVerdicts } from '../src/enforce/verdicts.js';
+import { setWatermarkKey } from '../src/enforce/watermark.js';
+import { ProseUpstream } from '../src/enforce/watermark-testkit.js';
+import { watermarkResponseBody } from '../src/provenance/body.js';
+import { generateKey, readKey, writeKey } from '../src/provenance/key.js';
+import { createWatermarker } from '../src/provenance/watermark.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -40,15 +54,20 @@ async function role(r: string): Promise<void> {
   const port = Number(opt('port', '0'));
   let listening: Promise<number>;
   if (r === 'mock') listening = new MockUpstream().listen(port);
-  else if (r === 'gateway') {
+  else if (r === 'prose') {
+    const n = Number(opt('sentences', '45'));
+    listening = new ProseUpstream({ minSentences: n, maxSentences: n }).listen(port);
+  } else if (r === 'gateway') {
     const dir = opt('dir', tmpdir());
+    const name = opt('name', 'gateway');
     const gw = new Gateway({
       upstream: opt('upstream', ''),
-      policy: loadPolicy(join(dir, 'policy.json')),
+      policy: loadPolicy(join(dir, `${name === 'gateway' ? 'policy' : name}.json`)),
       keys: loadKeys(join(dir, 'keys.json')),
       verdicts: StaticVerdicts.fromFile(join(dir, 'verdicts.jsonl')),
-      log: new JsonlWriter(join(dir, 'gateway.jsonl')),
+      log: new JsonlWriter(join(dir, `${name}.jsonl`)),
     });
+    if (opt('watermark-key', '') !== '') setWatermarkKey(gw, readKey(opt('watermark-key', '')));
     listening = gw.listen(port);
     process.on('SIGTERM', () => void gw.close(1000).then(() => process.exit(0)));
   } else listening = bareProxy(opt('upstream', ''), port);
@@ -88,18 +107,23 @@ function startChild(r: string, extra: string[]): Promise<{ proc: ChildProcess; u
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
 
+/** Request bodies: the fixed one, or (watermark runs) a different question each time, so each answer differs. */
+let bodyOf = (): string => BODY;
+let asked = 0;
+
 function once(url: URL): Promise<number> {
+  const body = bodyOf();
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const req = http.request(
-      { hostname: url.hostname, port: url.port, path: '/v1/chat/completions', method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, 'content-length': Buffer.byteLength(BODY) } },
+      { hostname: url.hostname, port: url.port, path: '/v1/chat/completions', method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, 'content-length': Buffer.byteLength(body) } },
       (res) => {
         res.on('data', () => {});
         res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`status ${res.statusCode}`))));
       },
     );
     req.on('error', reject);
-    req.end(BODY);
+    req.end(body);
   });
 }
 
@@ -190,8 +214,98 @@ async function main(): Promise<void> {
   }
 }
 
+/** The watermark action: added latency and throughput against the same gateway serving as allow. */
+async function watermarkMain(): Promise<void> {
+  const rate = Number(opt('rate', '100'));
+  const seconds = Number(opt('seconds', '5'));
+  const concurrency = Number(opt('concurrency', '16'));
+  const tput = Number(opt('throughput-seconds', '3'));
+  const dir = mkdtempSync(join(tmpdir(), 'dg-bench-wm-'));
+  bodyOf = () => JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'user', content: `Question ${asked++}: explain something.` }] });
+  writeFileSync(join(dir, 'keys.json'), JSON.stringify({ [KEY]: { account_id: 'acct-bench', org_id: 'org-bench' } }));
+  writeFileSync(join(dir, 'verdicts.jsonl'), JSON.stringify({ account_id: 'acct-bench', score: 0.8, verdict: 'distillation', campaign_id: 'c-1' }) + '\n');
+  writeFileSync(join(dir, 'plain.json'), JSON.stringify({ mode: 'enforce', rules: [{ when: { campaign: true }, action: 'allow' }] }));
+  writeFileSync(join(dir, 'marked.json'), JSON.stringify({ mode: 'enforce', rules: [{ when: { campaign: true }, action: 'watermark', watermark: { max_change_rate: 0.05 } }] }));
+  const key = generateKey();
+  writeKey(join(dir, 'wm.key.json'), key);
+  const children: ChildProcess[] = [];
+  try {
+    const mock = await startChild('prose', ['--sentences', opt('sentences', '45')]);
+    children.push(mock.proc);
+    const plain = await startChild('gateway', ['--upstream', mock.url, '--dir', dir, '--name', 'plain']);
+    children.push(plain.proc);
+    const marked = await startChild('gateway', ['--upstream', mock.url, '--dir', dir, '--name', 'marked', '--watermark-key', join(dir, 'wm.key.json')]);
+    children.push(marked.proc);
+    for (const u of [mock.url, plain.url, marked.url]) await openLoop(u, rate, 1); // warm-up
+    const direct = await openLoop(mock.url, rate, seconds);
+    const viaPlain = await openLoop(plain.url, rate, seconds);
+    const viaMarked = await openLoop(marked.url, rate, seconds);
+    const f = (x: number) => x.toFixed(3);
+    console.log(`watermark: non-streamed Chat Completions, about ${opt('sentences', '45')} sentences of prose per answer`);
+    console.log(`latency at ${rate} req/s, ${direct.length} requests each (ms):`);
+    console.log(`  direct to upstream       p50 ${f(pct(direct, 50))}  p99 ${f(pct(direct, 99))}`);
+    console.log(`  via gateway, allow       p50 ${f(pct(viaPlain, 50))}  p99 ${f(pct(viaPlain, 99))}`);
+    console.log(`  via gateway, watermark   p50 ${f(pct(viaMarked, 50))}  p99 ${f(pct(viaMarked, 99))}`);
+    console.log(`  added by watermark       p50 ${f(pct(viaMarked, 50) - pct(viaPlain, 50))}  p99 ${f(pct(viaMarked, 99) - pct(viaPlain, 99))}`);
+    if (tput > 0) {
+      const a = await closedLoop(plain.url, concurrency, tput);
+      const b = await closedLoop(marked.url, concurrency, tput);
+      console.log(`throughput, ${concurrency} concurrent clients, ${tput}s each (req/s): allow ${a.toFixed(0)}  watermark ${b.toFixed(0)}  ratio ${(b / a).toFixed(2)}`);
+    }
+    // CPU of the mark alone, in this process once the children are stopped: parse, mark, serialise (what the
+    // gateway adds per non-streamed response), with one shared watermarker as the gateway has; third round.
+    const bodies: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const res = await fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodyOf() });
+      bodies.push(await res.text());
+    }
+    for (const c of children) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    const wm = createWatermarker(key, { maxChangeRate: 0.05 });
+    let us = 0;
+    let words = 0;
+    for (let round = 0; round < 3; round++) {
+      words = 0;
+      const t0 = performance.now();
+      for (const b of bodies) {
+        const r = watermarkResponseBody(wm, JSON.parse(b));
+        words += r.stats.words;
+        JSON.stringify(r.body);
+      }
+      us = ((performance.now() - t0) * 1000) / bodies.length;
+    }
+    const bytes = bodies.reduce((a, b) => a + b.length, 0) / bodies.length;
+    console.log(`CPU per response to parse, mark and serialise (in process): ${us.toFixed(0)} µs for ${(words / bodies.length).toFixed(0)} prose words, ${bytes.toFixed(0)} body bytes`);
+    // Share of words changed, from the watermark gateway's log.
+    let w = 0;
+    let changed = 0;
+    let sites = 0;
+    let n = 0;
+    for (const line of readFileSync(join(dir, 'marked.jsonl'), 'utf8').split('\n')) {
+      if (line === '') continue;
+      const note = (JSON.parse(line) as { decision?: { watermark?: { words: number; changed: number; sites: number } } }).decision?.watermark;
+      if (note === undefined) continue;
+      n++;
+      w += note.words;
+      changed += note.changed;
+      sites += note.sites;
+    }
+    console.log(`changed words: ${changed} of ${w} prose words (${((100 * changed) / Math.max(1, w)).toFixed(2)}%), ${sites} sites, over ${n} logged responses`);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    agent.destroy();
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const r = opt('role', '');
 if (r !== '') void role(r);
+else if (args.includes('--watermark'))
+  watermarkMain().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
 else
   main().catch((err: unknown) => {
     console.error(err);

@@ -11,7 +11,7 @@ import { normalize } from '../ingest/normalize.js';
 import type { Ticket } from './budget.js';
 import { estimateTokens } from './budget.js';
 import { degradeRequest, degradeResponse, unsealRequest, type RouteApi } from './degrade.js';
-import { StreamDegrader } from './degrade-stream.js';
+import { StreamDegrader, type OutEvent } from './degrade-stream.js';
 import type { Gateway } from './gateway.js';
 import { filterResponseHeaders } from './gateway.js';
 import { identify, type Identity } from './identity.js';
@@ -20,6 +20,10 @@ import { sendError, type GatewayErrorKind, type Provider } from './provider-erro
 import { buildRecord, usageOf, type DecisionNote } from './record.js';
 import { mayHoldSealed } from './seal.js';
 import type { AccountVerdict } from './verdicts.js';
+import { warnNoWatermarkKey, watermarkOf, WatermarkTally, withholdLogprobs } from './watermark.js';
+import { StreamWatermarker } from './watermark-stream.js';
+import { watermarkResponseBody } from '../provenance/body.js';
+import type { Watermarker } from '../provenance/watermark.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -60,11 +64,15 @@ class ModelCall {
   private status = 0;
   /** Degrade the response (strip reasoning). */
   private strip = false;
+  /** Watermark the response text (enforce mode, watermark action, a key configured). */
+  private wm: Watermarker | null = null;
+  private wmKeyId: string | null = null;
   // Response capture for usage and the log.
   private parser: SseParser | null = null;
   private acc: StreamAccumulator | null = null;
   private events: Obj[] | null = null;
-  private degrader: StreamDegrader | null = null;
+  /** Rewrites a degraded or watermarked stream event by event (null: bytes are written through). */
+  private transform: StreamDegrader | StreamWatermarker | null = null;
   private chunks: Buffer[] = [];
   private bytes = 0;
 
@@ -137,18 +145,21 @@ class ModelCall {
     const d = decide(this.gw.compiled, v, id);
     const mode = this.gw.mode;
     const enforce = mode === 'enforce';
+    // Watermark only changes wording: the call is otherwise served as allow. Not applied in shadow mode.
+    const wmc = enforce && d.action === 'watermark' ? watermarkOf(this.gw) : null;
     this.note = {
       action: d.action,
       rule: d.rule,
       mode,
-      enforced: enforce && d.action !== 'allow' && d.action !== 'flag' && d.action !== 'watermark',
+      enforced: enforce && d.action !== 'allow' && d.action !== 'flag' && (d.action !== 'watermark' || wmc !== null),
       score: v?.score ?? null,
       campaign_id: v?.campaign_id ?? null,
     };
     this.noteDecision(d, v);
+    let fwd: Obj = body;
+    if (enforce && d.action === 'watermark') fwd = this.setUpWatermark(d, wmc, body);
     if (enforce && d.action === 'block') return this.reject('blocked', d.params?.message ?? DEFAULT_BLOCK);
     if (enforce && d.action === 'challenge') return this.reject('challenge', challengeMessage(d.params?.challenge, d.params?.message));
-    let fwd: Obj = body;
     if (enforce && d.action === 'degrade') {
       const p = d.params?.degrade ?? DegradeSchema.parse({});
       fwd = { ...body };
@@ -189,6 +200,26 @@ class ModelCall {
           this.forward(out);
         },
       );
+  }
+
+  /**
+   * The watermark action in enforce mode: picks the watermarker for the rule and returns the body to forward
+   * (without logprobs requests unless the rule keeps them). Without a key the call is served unmarked.
+   */
+  private setUpWatermark(d: Decision, wmc: ReturnType<typeof watermarkOf>, body: Obj): Obj {
+    if (wmc === null) {
+      this.note!.watermark = new WatermarkTally().note(null, 'no_key');
+      warnNoWatermarkKey(this.gw);
+      return body;
+    }
+    this.wm = wmc.watermarker(d.params?.watermark);
+    this.wmKeyId = wmc.keyId;
+    if (d.params?.watermark?.keep_logprobs === true) return body;
+    const copy = { ...body };
+    const changed = withholdLogprobs(this.api, copy);
+    if (changed.length === 0) return body;
+    this.note!.changed = changed;
+    return copy;
   }
 
   /** decisions.jsonl: one line whenever an account's action changes. */
@@ -248,21 +279,28 @@ class ModelCall {
     const enc = upRes.headers['content-encoding'];
     const plain = enc === undefined || enc === 'identity';
     const sse = plain && ct.includes('text/event-stream');
-    const degrade = this.strip && plain && this.status < 300;
+    const ok = plain && this.status < 300;
+    const degrade = this.strip && ok;
+    const mark = this.wm !== null && ok && (sse || ct.includes('json'));
+    if (this.wm !== null && !mark) this.note!.watermark = new WatermarkTally().note(this.wmKeyId, this.status >= 300 ? 'upstream_error' : !plain ? 'encoded' : 'not_json');
     const account = this.identity!.account_id;
     if (sse) {
       this.parser = new SseParser();
       this.acc = accumulatorFor(this.api);
       this.events = [];
-      if (degrade) this.degrader = new StreamDegrader(this.api, this.gw.sealer, account);
-      this.res.writeHead(this.status, filterResponseHeaders(upRes.headers, degrade));
+      if (degrade) this.transform = new StreamDegrader(this.api, this.gw.sealer, account);
+      else if (mark) this.transform = new StreamWatermarker(this.api, this.wm!);
+      this.res.writeHead(this.status, filterResponseHeaders(upRes.headers, this.transform !== null));
       upRes.on('data', (chunk: Buffer) => {
-        if (this.degrader === null) this.write(chunk);
+        if (this.transform === null) this.write(chunk);
         for (const ev of this.parser!.push(chunk)) this.onEvent(ev);
       });
-    } else if (degrade && ct.includes('json')) {
-      // A non-streamed body to rewrite: buffered, then sent whole.
-      upRes.on('data', (chunk: Buffer) => this.collect(chunk));
+    } else if ((degrade || mark) && ct.includes('json')) {
+      // A non-streamed body to rewrite: buffered whole (not capped like the log copy), then sent.
+      upRes.on('data', (chunk: Buffer) => {
+        this.chunks.push(chunk);
+        this.bytes += chunk.length;
+      });
     } else {
       this.res.writeHead(this.status, filterResponseHeaders(upRes.headers));
       upRes.on('data', (chunk: Buffer) => {
@@ -271,7 +309,7 @@ class ModelCall {
       });
     }
     upRes.on('error', () => {}); // an aborted response surfaces as 'close' without 'end'
-    upRes.on('end', () => this.complete(sse, degrade && !sse));
+    upRes.on('end', () => this.complete(sse, (degrade || mark) && !sse));
     upRes.on('close', () => {
       if (!upRes.complete) this.cut();
     });
@@ -285,12 +323,16 @@ class ModelCall {
 
   private onEvent(ev: SseEvent): void {
     const data = ev.data === '[DONE]' ? null : eventData(ev);
-    if (this.degrader !== null) {
-      for (const o of this.degrader.push(ev, data)) {
-        this.write(o.text);
-        if (o.data !== null) this.keep(o.data);
-      }
-    } else if (data !== null) this.keep(data);
+    if (this.transform !== null) this.send(this.transform.push(ev, data));
+    else if (data !== null) this.keep(data);
+  }
+
+  /** Writes rewritten events and keeps their data (usage, log). */
+  private send(out: OutEvent[]): void {
+    for (const o of out) {
+      this.write(o.text);
+      if (o.data !== null) this.keep(o.data);
+    }
   }
 
   private keep(data: Obj): void {
@@ -303,7 +345,10 @@ class ModelCall {
     if (this.done) return;
     if (sse) {
       for (const ev of this.parser!.end()) this.onEvent(ev);
-      if (this.degrader !== null) this.note!.withheld = this.degrader.withheld;
+      const t = this.transform;
+      if (t !== null) this.send(t.end());
+      if (t instanceof StreamDegrader) this.note!.withheld = t.withheld;
+      else if (t instanceof StreamWatermarker) this.note!.watermark = t.tally.note(this.wmKeyId);
       this.res.end();
       return this.finish(this.status, this.events, usageOf(this.api, this.acc!.result()));
     }
@@ -316,7 +361,13 @@ class ModelCall {
     }
     if (rewrite) {
       let out = text;
-      if (isObj(body)) {
+      if (this.wm !== null) {
+        const r = this.markBody(body);
+        if (r !== null) {
+          body = r;
+          out = JSON.stringify(r);
+        }
+      } else if (isObj(body)) {
         this.note!.withheld = degradeResponse(this.api, body, this.gw.sealer, this.identity!.account_id);
         out = JSON.stringify(body);
       }
@@ -326,16 +377,42 @@ class ModelCall {
     this.finish(this.status, body, usageOf(this.api, body));
   }
 
+  /**
+   * Watermarks a non-streamed body; returns the body to serve, or null to serve upstream's bytes unchanged
+   * (nothing was changed, or the body is not a response of a known shape).
+   */
+  private markBody(body: unknown): unknown {
+    const wm = this.wm!;
+    const tally = new WatermarkTally();
+    // Counts the text parts marked (watermarkResponseBody sums the figures but does not count the parts).
+    const counting: Watermarker = { ...wm, textWithStats: (s) => (tally.texts++, wm.textWithStats(s)) };
+    const r = watermarkResponseBody(counting, body);
+    if (r.api === null) {
+      this.note!.watermark = tally.note(this.wmKeyId, isObj(body) ? 'unrecognised' : 'not_json');
+      return null;
+    }
+    tally.add(r.stats, 0);
+    this.note!.watermark = tally.note(this.wmKeyId);
+    return r.stats.changed > 0 ? r.body : null;
+  }
+
   /** The upstream response stopped before its end (cut, or timed out mid-stream): cut the client's too. */
   private cut(): void {
     if (this.done) return;
     this.res.destroy();
+    this.notePartialMark();
     const partial = this.events ?? null;
     this.finish(this.status, partial, this.acc ? usageOf(this.api, this.acc.result()) : null, this.timedOut ? 'upstream_timeout' : 'upstream_cut');
   }
 
+  /** A marked stream that did not finish: the record still says it was marked, with the figures so far. */
+  private notePartialMark(): void {
+    if (this.transform instanceof StreamWatermarker) this.note!.watermark = this.transform.summary().note(this.wmKeyId);
+  }
+
   private clientClosed(): void {
     this.upReq?.destroy();
+    this.notePartialMark();
     const usage = this.acc ? usageOf(this.api, this.acc.result()) : null;
     this.finish(CLIENT_CLOSED, this.events ?? null, usage, 'client_closed');
   }

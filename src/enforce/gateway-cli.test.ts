@@ -37,7 +37,7 @@ const p = new Command(); registerGateway(p); await p.parseAsync(process.argv.sli
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   t.after(() => child.kill('SIGKILL'));
   await until(() => stderr.includes('listening on'), 10_000, `gateway start (${stderr})`);
-  assert.match(stderr, /mode enforce, 1 verdicts/);
+  assert.match(stderr, /mode enforce, 1 fixed verdicts, streaming detector on/);
   const call = (key: string) =>
     fetch(`http://127.0.0.1:${port}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) }).then(async (r) => {
       await r.text();

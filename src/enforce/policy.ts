@@ -10,6 +10,7 @@ import { CidrSet, parseCidr, parseIp } from './cidr.js';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ACTIONS, type Action, type Reason } from '../model/results.js';
+import { DEFAULT_MAX_CHANGE_RATE } from '../provenance/watermark.js';
 import type { AccountVerdict } from './verdicts.js';
 import type { Identity } from './identity.js';
 
@@ -61,6 +62,20 @@ export const ChallengeSchema = z.strictObject({
 });
 export type ChallengeParams = z.infer<typeof ChallengeSchema>;
 
+export const WatermarkSchema = z.strictObject({
+  /**
+   * Most words changed / prose words in each text (the watermarker's budget, enforced as the text goes). Lower
+   * is less visible and leaves more sites unmarked (more outputs are needed to verify).
+   */
+  max_change_rate: z.number().gt(0).max(1).default(DEFAULT_MAX_CHANGE_RATE),
+  /**
+   * Serve token logprobs when the caller asks for them. Off by default: logprobs list the tokens upstream
+   * generated, i.e. the unmarked wording, so a caller could read the text back without the mark.
+   */
+  keep_logprobs: z.boolean().default(false),
+});
+export type WatermarkParams = z.infer<typeof WatermarkSchema>;
+
 const VerdictName = z.enum(['distillation', 'suspicious', 'benign', 'unknown']);
 
 export const ConditionSchema = z.strictObject({
@@ -82,6 +97,7 @@ export const RuleSchema = z.strictObject({
   throttle: ThrottleSchema.optional(),
   degrade: DegradeSchema.optional(),
   challenge: ChallengeSchema.optional(),
+  watermark: WatermarkSchema.optional(),
   /** Text for block / challenge errors. */
   message: z.string().min(1).optional(),
 });
@@ -109,6 +125,19 @@ export const PolicySchema = z
   });
 export type Policy = z.output<typeof PolicySchema>;
 export type PolicyInput = z.input<typeof PolicySchema>;
+
+/**
+ * Where a policy can decide `watermark`: the JSON paths of its watermark rules (and `$.default` when that is
+ * watermark). A gateway serving such a policy needs a watermark key.
+ */
+export function watermarkUses(p: Policy): string[] {
+  const out: string[] = [];
+  p.rules.forEach((r, i) => {
+    if (r.action === 'watermark') out.push(`$.rules[${i}]${r.name !== undefined ? ` ("${r.name}")` : ''}`);
+  });
+  if (p.default === 'watermark') out.push('$.default');
+  return out;
+}
 
 /** A JSON path for a zod issue path: `$.rules[2].throttle.window_s`. */
 export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
@@ -174,7 +203,7 @@ export function stripComments(text: string): string {
 export const DEFAULT_POLICY: Policy = parsePolicy({
   mode: 'shadow',
   rules: [
-    { name: 'block-confirmed', when: { verdict: ['distillation'], score_gte: 0.9 }, action: 'block' },
+    { name: 'block-confirmed', when: { verdict: ['distillation'] }, action: 'block' },
     { name: 'throttle-campaigns', when: { campaign: true, score_gte: 0.5 }, action: 'throttle', throttle: { window_s: 60, account: { requests: 30, tokens: 60_000 }, campaign: { requests: 120, tokens: 240_000 } } },
     { name: 'degrade-suspicious', when: { verdict: ['distillation', 'suspicious'] }, action: 'degrade' },
   ],

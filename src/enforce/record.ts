@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import type { RouteApi } from './degrade.js';
 import type { Identity } from './identity.js';
+import type { WatermarkNote } from './watermark.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -31,6 +32,8 @@ export interface DecisionNote {
   /** Request fields degrade changed; reasoning parts withheld from the response. */
   changed?: string[];
   withheld?: number;
+  /** The watermark action in enforce mode: key id and figures of the mark (or why the response went unmarked). */
+  watermark?: WatermarkNote;
   /** Budget outcome of a throttle decision (also computed in shadow mode: what would have happened). */
   budget?: string;
   /** Why the gateway ended the call itself (client_closed, upstream_timeout, ...). */

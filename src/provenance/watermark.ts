@@ -45,6 +45,8 @@ export interface WatermarkStream {
   end(): string;
   /** Figures so far. */
   stats(): WatermarkStats;
+  /** The replacements made so far, in input offsets (to move annotation offsets of streamed text). */
+  edits(): readonly Edit[];
 }
 
 export interface Watermarker {
@@ -110,7 +112,8 @@ export function createWatermarker(key: WatermarkKey, opts: WatermarkOptions = {}
       return { text, stats: stats(), edits: scanner.edits ?? [] };
     },
     stream(): WatermarkStream {
-      const { scanner, stats } = open(false);
+      // Edits are tracked (one small record per changed word, at most maxChangeRate of the words).
+      const { scanner, stats } = open(true);
       let ended = false;
       return {
         push(delta: string): string {
@@ -123,6 +126,7 @@ export function createWatermarker(key: WatermarkKey, opts: WatermarkOptions = {}
           return scanner.end();
         },
         stats,
+        edits: () => scanner.edits ?? [],
       };
     },
   };

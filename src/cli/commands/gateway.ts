@@ -14,7 +14,13 @@ import { MockUpstream } from '../../enforce/mock-upstream.js';
 import { DEFAULT_POLICY, loadPolicy, type Policy } from '../../enforce/policy.js';
 import { RedisBudget } from '../../enforce/redis-budget.js';
 import { Sealer } from '../../enforce/seal.js';
-import { StaticVerdicts } from '../../enforce/verdicts.js';
+import { StaticVerdicts, type VerdictSource } from '../../enforce/verdicts.js';
+import { loadModel } from '../../detect/analyze.js';
+import { OnlineDetector } from '../../stream/detector.js';
+import { CombinedVerdicts } from '../../stream/combined.js';
+import { readAccountFile } from '../../stream/accounts-file.js';
+import { setWatermarkKey, watermarkKeyProblem } from '../../enforce/watermark.js';
+import { readKey } from '../../provenance/key.js';
 
 interface GatewayCliOptions {
   upstream: string;
@@ -27,10 +33,14 @@ interface GatewayCliOptions {
   log?: string;
   decisions?: string;
   verdicts?: string;
+  detector: boolean;
+  model?: string;
+  accounts?: string[];
   identityHeader?: string;
   trustForwarded?: boolean;
   maxBody: string;
   upstreamTimeout: string;
+  watermarkKey?: string;
 }
 
 function int(name: string, v: string, min = 0): number {
@@ -77,17 +87,43 @@ export function registerGateway(program: Command): void {
     .option('--log <file>', 'append every interaction as JSONL (readable by `distillguard ingest`)')
     .option('--decisions <file>', 'append a decision line whenever an account\'s action changes')
     .option('--verdicts <file>', 'account verdicts JSONL (e.g. a results folder\'s accounts.jsonl)')
+    .option('--no-detector', 'do not run the streaming detector (verdicts come from --verdicts only)')
+    .option('--model <file>', 'model for the streaming detector (default: the shipped models/default.json)')
+    .option('--accounts <file...>', 'account records (JSONL) for the streaming detector')
     .option('--identity-header <name>', 'trust this header (set by an auth layer in front) to name the account')
     .option('--trust-forwarded', 'take the client IP from X-Forwarded-For')
     .option('--max-body <bytes>', 'largest request body accepted', String(32 * 1024 * 1024))
     .option('--upstream-timeout <ms>', 'end a call with 504 when upstream sends nothing for this long', '600000')
+    .option('--watermark-key <file>', 'watermark key (from `distillguard provenance keygen`) for the policy\'s watermark action; required when the policy uses it')
     .addHelpText('after', '\nThe key that seals withheld thinking (degrade) is read from DISTILLGUARD_SEAL_KEY; replicas must share it.\nSee docs/gateway.md.')
     .action(async (opts: GatewayCliOptions) => {
       if (opts.redisFail !== 'open' && opts.redisFail !== 'closed') throw new UserError(`--redis-fail: expected open or closed, got "${opts.redisFail}"`, EXIT.USAGE);
       const readPolicy = (): Policy => (opts.policy ? userFile(() => loadPolicy(opts.policy!)) : DEFAULT_POLICY);
       const readVerdicts = () => (opts.verdicts ? userFile(() => StaticVerdicts.fromFile(opts.verdicts!)) : new StaticVerdicts());
-      const policy = readPolicy();
-      const verdicts = readVerdicts();
+      const wmKey = opts.watermarkKey ? userFile(() => readKey(opts.watermarkKey!)) : null;
+      /** The policy file, refused when it uses the watermark action and no key was given. */
+      const checkedPolicy = (): Policy => {
+        const p = readPolicy();
+        const problem = watermarkKeyProblem(p, wmKey, opts.policy ?? 'policy');
+        if (problem !== null) throw new UserError(problem);
+        return p;
+      };
+      const policy = checkedPolicy();
+      const fixed = readVerdicts();
+      let verdicts: VerdictSource = fixed;
+      if (opts.detector) {
+        const model = userFile(() => loadModel(opts.model));
+        const accounts = [];
+        for (const f of opts.accounts ?? []) {
+          const r = await readAccountFile(f).catch((e: Error) => {
+            throw new UserError(`${f}: ${e.message}`);
+          });
+          accounts.push(...r.accounts);
+          for (const j of r.rejects.slice(0, 5)) log(`${j.file}:${j.line}: account record rejected: ${j.reason}`);
+          if (r.rejects.length) log(`${f}: ${r.read} account records read, ${r.accounts.length} accepted, ${r.rejects.length} rejected`);
+        }
+        verdicts = new CombinedVerdicts(opts.verdicts ? fixed : null, new OnlineDetector(model, accounts));
+      }
       const keys = opts.keys ? userFile(() => loadKeys(opts.keys!)) : null;
       let budget: BudgetStore = new MemoryBudget();
       if (opts.redis) {
@@ -108,6 +144,7 @@ export function registerGateway(program: Command): void {
         sealer: new Sealer(process.env.DISTILLGUARD_SEAL_KEY),
         onEvent: log,
       });
+      setWatermarkKey(gw, wmKey);
       // Last resort: whatever is buffered reaches the file even on an unexpected exit.
       process.on('exit', () => {
         gw.log?.flushSync();
@@ -115,7 +152,7 @@ export function registerGateway(program: Command): void {
       });
       const reload = () => {
         try {
-          gw.setPolicy(readPolicy());
+          gw.setPolicy(checkedPolicy());
           log('policy reloaded');
         } catch (err) {
           log(`policy not reloaded: ${(err as Error).message}`);
@@ -130,7 +167,7 @@ export function registerGateway(program: Command): void {
         throw new UserError(`cannot listen on ${opts.host}:${opts.port}: ${(err as Error).message}`);
       }
       if (!process.env.DISTILLGUARD_SEAL_KEY) log('DISTILLGUARD_SEAL_KEY not set: sealed thinking is readable by this process only (set it when running replicas)');
-      log(`listening on http://${opts.host}:${port} -> ${opts.upstream} (mode ${gw.mode}, ${verdicts.size} verdicts${opts.redis ? ', budgets in redis' : ''})`);
+      log(`listening on http://${opts.host}:${port} -> ${opts.upstream} (mode ${gw.mode}, ${fixed.size} fixed verdicts, streaming detector ${opts.detector ? 'on' : 'off'}${opts.redis ? ', budgets in redis' : ''}${wmKey ? `, watermark key ${wmKey.id}` : ''})`);
       const sig = await untilSignal();
       log(`${sig}: finishing calls in flight`);
       process.off('SIGHUP', reload);

@@ -1,0 +1,192 @@
+/**
+ * The streaming detector: the batch model (models/default.json, both stages) applied incrementally. Each interaction
+ * updates its account's bounded state, the cross-account index and the link index; an account is rescored lazily
+ * when its verdict is asked for (before its next request), so a verdict only ever uses what came before.
+ *
+ * Stage 2 reads the account's online cluster (accounts linked by shared wrappers, IPs, payment or sign-up bursts,
+ * among those that already look like distillers) in place of the batch Louvain community.
+ */
+import type { Account } from '../model/account.js';
+import type { Interaction } from '../model/interaction.js';
+import type { Reason, Verdict } from '../model/results.js';
+import { predict, type ModelFile } from '../detect/model.js';
+import { reasonsFor, verdictOf } from '../detect/score.js';
+import { KIND_WEIGHT, LINK_KINDS } from '../detect/graph.js';
+import type { AccountVerdict, VerdictSource } from '../enforce/verdicts.js';
+import { hex32, fmix32 } from '../util/hash.js';
+import { AccountState, type StreamRecord } from './account-state.js';
+import { Clusters } from './clusters.js';
+import { LinkIndex, type NewLink } from './links.js';
+import { SharedIndex, signupNet, type SharedOptions } from './shared.js';
+import { fnv1a } from './sketch.js';
+
+const DAY = 86_400_000;
+
+export interface DetectorOptions extends Partial<SharedOptions> {
+  /** Stage-1 probability at which an account may join a cluster. */
+  joinP1: number;
+  /** Flagged accounts a cluster needs to be named a campaign. */
+  minCampaign: number;
+  /**
+   * Rescore on every interaction up to this count; after that when the count has grown by a quarter since the last
+   * score, or when new links arrived, an hour has passed and it is not yet a distiller (a geometric schedule: O(log n) scores per account).
+   */
+  eagerUntil: number;
+}
+
+export const DEFAULT_DETECTOR: DetectorOptions = { joinP1: 0.5, minCampaign: 3, eagerUntil: 16 };
+
+interface Entry {
+  state: AccountState;
+  /** Interactions when last scored (0: never), and the stream time then. */
+  scoredAt: number;
+  scoredTs: number;
+  linked: boolean;
+  verdict: AccountVerdict | null;
+}
+
+export class OnlineDetector implements VerdictSource {
+  readonly shared: SharedIndex;
+  readonly links = new LinkIndex();
+  readonly clusters = new Clusters();
+  private readonly entries = new Map<string, Entry>();
+  private readonly opts: DetectorOptions;
+  private readonly newLinks: NewLink[] = [];
+  observed = 0;
+
+  constructor(
+    readonly model: ModelFile,
+    accounts: Iterable<Account> = [],
+    opts: Partial<DetectorOptions> = {},
+  ) {
+    this.opts = { ...DEFAULT_DETECTOR, ...opts };
+    this.shared = new SharedIndex(opts);
+    this.shared.addAccounts(accounts);
+  }
+
+  get accounts(): number {
+    return this.entries.size;
+  }
+
+  /** Feeds one completed interaction. */
+  observe(r: StreamRecord | Interaction): void {
+    this.observed++;
+    const shared = this.shared;
+    shared.observe(r.ts, r.model, r.max_tokens);
+    let e = this.entries.get(r.account_id);
+    const first = e === undefined;
+    if (e === undefined) {
+      e = { state: new AccountState(), scoredAt: 0, scoredTs: 0, linked: false, verdict: null };
+      this.entries.set(r.account_id, e);
+    }
+    e.state.add(r, shared);
+    const day = Math.floor(r.ts / DAY);
+    this.links.sweep(day);
+    const out = this.newLinks;
+    out.length = 0;
+    const a = r.account_id;
+    if (r.template !== null) this.links.join('template', r.template, day, a, out);
+    if (r.lsh !== null && r.lsh !== '') for (const band of r.lsh.split(' ')) this.links.join('template', band, day, a, out);
+    if (r.ip !== null) this.links.join('ip', r.ip, day, a, out);
+    if (first) {
+      const meta = e.state.meta;
+      if (meta?.payment_fingerprint) this.links.join('payment', meta.payment_fingerprint, 0, a, out);
+      const net = signupNet(meta?.signup_ip ?? null);
+      if (net !== null && meta?.created_at != null) {
+        const h = Math.floor(meta.created_at / 3_600_000);
+        this.links.join('signup', `${net}:${h}`, 0, a, out);
+        this.links.join('signup', `${net}:${Math.floor((meta.created_at + 1_800_000) / 3_600_000)}`, 0, a, out);
+      }
+    }
+    for (const l of out) {
+      this.markLinked(l.a);
+      this.markLinked(l.b);
+      this.maybeUnion(l.a, l.b);
+    }
+  }
+
+  private markLinked(a: string): void {
+    const e = this.entries.get(a);
+    if (e) e.linked = true;
+  }
+
+  /** Joins two linked accounts' clusters when both look like distillers and the link is strong enough. */
+  private maybeUnion(a: string, b: string): void {
+    const pa = this.clusters.p1Of(a);
+    const pb = this.clusters.p1Of(b);
+    if (pa === undefined || pb === undefined || pa < this.opts.joinP1 || pb < this.opts.joinP1) return;
+    const w = this.links.adj.get(a)?.get(b);
+    if (!w) return;
+    let s = 0;
+    for (const k of LINK_KINDS) s += w[k] * KIND_WEIGHT[k];
+    if (s >= 0.05) this.clusters.union(a, b);
+  }
+
+  /** Current verdict, rescoring the account first when it has changed enough. */
+  verdict(accountId: string): AccountVerdict | undefined {
+    const e = this.entries.get(accountId);
+    if (e === undefined) return undefined;
+    const n = e.state.n;
+    if (
+      e.verdict === null ||
+      (n !== e.scoredAt &&
+        (n <= this.opts.eagerUntil || n - e.scoredAt >= e.scoredAt / 4 || (e.linked && e.verdict.verdict !== 'distillation' && this.shared.now - e.scoredTs >= 3_600_000)))
+    )
+      this.score(accountId, e);
+    return e.verdict!;
+  }
+
+  private score(a: string, e: Entry): void {
+    const m = this.model;
+    e.scoredAt = e.state.n;
+    e.scoredTs = this.shared.now;
+    e.linked = false;
+    const x1 = e.state.features(this.shared);
+    const p1 = predict(x1, m.stage1);
+    this.clusters.setP1(a, p1);
+    const nbrs = this.links.adj.get(a);
+    if (p1 >= this.opts.joinP1 && nbrs) for (const b of nbrs.keys()) this.maybeUnion(a, b);
+    // Stage-2 inputs: cluster size and the others' mean stage-1 probability, neighbours' weighted mean, link strengths.
+    const cs = this.clusters.statsOf(a);
+    const size = cs?.size ?? 1;
+    const others = cs && cs.size > 1 ? (cs.sumP1 - p1) / (cs.size - 1) : 0;
+    let ws = 0;
+    let s = 0;
+    if (nbrs) {
+      for (const [b, lw] of nbrs) {
+        let w = 0;
+        for (const k of LINK_KINDS) w += lw[k] * KIND_WEIGHT[k];
+        ws += w;
+        s += w * (this.clusters.p1Of(b) ?? 0);
+      }
+    }
+    const nb = ws > 0 ? s / ws : 0;
+    const st = this.links.strength.get(a);
+    const x2 = [...x1, Math.log1p(Math.min(size, 20)), others, nb, ...LINK_KINDS.map((k) => Math.log1p(st?.[k] ?? 0))];
+    const score = predict(x2, m.stage2);
+    const verdict: Verdict = verdictOf(score, m);
+    let campaign: string | null = null;
+    if (cs && verdict === 'distillation' && cs.size >= this.opts.minCampaign) {
+      if (cs.campaign === null) cs.campaign = `oc-${hex32(fmix32(fnv1a(this.clusters.root(a))))}`;
+      campaign = cs.campaign;
+    }
+    const reasons: Reason[] = verdict === 'benign' ? [] : reasonsFor(x2, m.stage2);
+    if (campaign !== null) reasons.unshift({ signal: 'campaign.member', contribution: 0, detail: `member of online cluster ${campaign} (${size} linked accounts)` });
+    e.verdict = { score: Math.round(score * 1e6) / 1e6, verdict, campaign_id: campaign, reasons };
+  }
+
+  /** The account's current account features (ACCOUNT_FEATURES order), or undefined when unseen. */
+  featuresOf(accountId: string): number[] | undefined {
+    return this.entries.get(accountId)?.state.features(this.shared);
+  }
+
+  /** The account's running state (tests and tooling). */
+  stateOf(accountId: string): AccountState | undefined {
+    return this.entries.get(accountId)?.state;
+  }
+
+  /** Interactions observed for an account. */
+  interactionsOf(accountId: string): number {
+    return this.entries.get(accountId)?.state.n ?? 0;
+  }
+}
