@@ -33,6 +33,9 @@ import { JsonlWriter } from '../src/enforce/log.js';
 import { MockUpstream } from '../src/enforce/mock-upstream.js';
 import { loadPolicy } from '../src/enforce/policy.js';
 import { StaticVerdicts } from '../src/enforce/verdicts.js';
+import { loadModel } from '../src/detect/analyze.js';
+import { CombinedVerdicts } from '../src/stream/combined.js';
+import { OnlineDetector } from '../src/stream/detector.js';
 import { setWatermarkKey } from '../src/enforce/watermark.js';
 import { ProseUpstream } from '../src/enforce/watermark-testkit.js';
 import { watermarkResponseBody } from '../src/provenance/body.js';
@@ -64,7 +67,8 @@ async function role(r: string): Promise<void> {
       upstream: opt('upstream', ''),
       policy: loadPolicy(join(dir, `${name === 'gateway' ? 'policy' : name}.json`)),
       keys: loadKeys(join(dir, 'keys.json')),
-      verdicts: StaticVerdicts.fromFile(join(dir, 'verdicts.jsonl')),
+      // As `distillguard gateway` runs by default: the batch table and the streaming detector, fed every call.
+      verdicts: new CombinedVerdicts(StaticVerdicts.fromFile(join(dir, 'verdicts.jsonl')), new OnlineDetector(loadModel())),
       log: new JsonlWriter(join(dir, `${name}.jsonl`)),
     });
     if (opt('watermark-key', '') !== '') setWatermarkKey(gw, readKey(opt('watermark-key', '')));
@@ -175,7 +179,8 @@ async function main(): Promise<void> {
     JSON.stringify({
       mode: 'enforce',
       deny: { ips: ['203.0.113.0/24'], accounts: ['acct-1'] },
-      allow: { orgs: ['org-internal'] },
+      // The load comes from one account: allow-listed so that every call is served (the detector still scores it).
+      allow: { orgs: ['org-internal', 'org-bench'] },
       rules: [
         { when: { verdict: ['distillation'], score_gte: 0.9 }, action: 'block' },
         { when: { campaign: true }, action: 'throttle', throttle: { account: { requests: 10 } } },

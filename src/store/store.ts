@@ -46,6 +46,8 @@ export class Store {
     // gets a fixed budget (DISTILLGUARD_DUCKDB_MEMORY overrides) and spills to disk beyond it.
     config.memory_limit = opts.memoryLimit ?? process.env.DISTILLGUARD_DUCKDB_MEMORY ?? '1GB';
     if (opts.threads) config.threads = String(opts.threads);
+    // Results are ordered explicitly where order matters; without insertion order DuckDB can stream and spill more.
+    config.preserve_insertion_order = 'false';
     if (opts.readOnly) config.access_mode = 'READ_ONLY';
     let instance: DuckDBInstance;
     try {

@@ -36,16 +36,34 @@ export async function forEachInteraction(store: Store, fn: (r: ReplayRecord) => 
   const sql = `SELECT ${COLS.map(([k, e]) => `${e} AS ${k}`).join(', ')} FROM interactions ORDER BY ts, id`;
   const res = await store.conn.stream(sql);
   let n = 0;
-  const width = COLS.length;
   for (;;) {
     const chunk = await res.fetchChunk();
     if (chunk === null || chunk.rowCount === 0) break;
-    const cols = chunk.getColumns();
+    const c = chunk.getColumns() as unknown[][];
     const rows = chunk.rowCount;
     for (let i = 0; i < rows; i++) {
-      const o: Record<string, unknown> = {};
-      for (let c = 0; c < width; c++) o[COLS[c]![0]] = cols[c]![i] ?? null;
-      fn(o as unknown as ReplayRecord);
+      // An object literal in COLS order: one hidden class for every record.
+      fn({
+        ts: c[0]![i] as number,
+        account_id: c[1]![i] as string,
+        org_id: c[2]![i] as string | null,
+        ip: c[3]![i] as string | null,
+        asn: c[4]![i] as number | null,
+        user_agent: c[5]![i] as string | null,
+        model: c[6]![i] as string | null,
+        turns: c[7]![i] as number,
+        tools: c[8]![i] as number,
+        reasoning_requested: c[9]![i] as boolean,
+        reasoning_budget: c[10]![i] as number | null,
+        reasoning_effort: c[11]![i] as string | null,
+        max_tokens: c[12]![i] as number | null,
+        capability: c[13]![i] as string,
+        cot: c[14]![i] as number,
+        rubric: c[15]![i] as number,
+        lang: c[16]![i] as string,
+        template: c[17]![i] as string | null,
+        lsh: c[18]![i] as string | null,
+      });
       n++;
     }
   }
