@@ -13,6 +13,7 @@ import { assembleCampaigns, type Campaign } from './campaigns.js';
 import type { AccountResult } from '../model/results.js';
 import { repoRoot } from '../util/paths.js';
 import { FEATURE_SIGNAL } from '../signals/account.js';
+import { applyIntel, matchIntel } from './intel.js';
 
 export const DEFAULT_MODEL = 'models/default.json';
 
@@ -62,6 +63,9 @@ export async function analyzeStore(store: Store, model: ModelFile): Promise<Anal
   let t = performance.now();
   const strength = await loadLinkStrength(store);
   scoreRows(rows, comm, strength, model);
+  // Partner intelligence: accounts matching indicators imported with `stix import` get a boost (src/detect/intel.ts).
+  const intel = await matchIntel(store, rows);
+  applyIntel(rows, intel);
   const verdict = new Map<string, Verdict>(rows.map((r) => [r.account_id, verdictOf(r.score!, model)]));
   timings.score_ms = Math.round(performance.now() - t);
   t = performance.now();
@@ -83,6 +87,8 @@ export async function analyzeStore(store: Store, model: ModelFile): Promise<Anal
       reasons = reasonsFor(r.x2!, model.stage2);
       if (cid) reasons.unshift({ signal: 'campaign.member', contribution: 0, detail: `member of campaign ${cid}` });
     }
+    const partner = intel.get(r.account_id);
+    if (partner) reasons.unshift(partner.reason);
     return {
       account_id: r.account_id,
       score: Math.round(r.score! * 1e6) / 1e6,

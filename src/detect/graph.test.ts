@@ -52,3 +52,24 @@ test('accounts sharing a wrapper on the same days are linked; a lone account is 
     store.close();
   }
 });
+
+test('within one shared key each account links to its next two around a ring: n accounts give min(n(n-1)/2, 2n) links', async () => {
+  for (const n of [2, 3, 4, 5, 9]) {
+    const store = await Store.open(':memory:');
+    try {
+      const rows: Array<[string, number, string | null, string]> = [];
+      for (let k = 0; k < n; k++) rows.push([`acct${k}`, 0, 'wrapperR00000000', `203.0.113.${k}`]);
+      await seed(store, rows);
+      await buildAccountFeatures(store);
+      await buildLinks(store);
+      const links = await store.all<{ a: string; b: string }>(`SELECT a, b FROM account_links WHERE kind = 'template'`);
+      assert.equal(links.length, Math.min((n * (n - 1)) / 2, 2 * n), `n = ${n}`);
+      const degree = new Map<string, number>();
+      for (const l of links) for (const x of [l.a, l.b]) degree.set(x, (degree.get(x) ?? 0) + 1);
+      assert.equal(degree.size, n, 'every account is linked');
+      for (const [a, d] of degree) assert.equal(d, Math.min(n - 1, 4), `${a} has two neighbours on each side (n = ${n})`);
+    } finally {
+      store.close();
+    }
+  }
+});

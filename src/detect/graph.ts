@@ -42,34 +42,59 @@ export interface Link {
  * Build `account_links(a, b, kind, weight, keys)` with a < b. Rarity weight of a key shared by n accounts: 1/ln(1+n).
  */
 export async function buildLinks(store: Store): Promise<number> {
-  const ring = (src: string, kind: LinkKind) => `
-    WITH k AS (SELECT key, account_id FROM (${src}) GROUP BY ALL),
-         sized AS (SELECT key, account_id, count(*) OVER (PARTITION BY key) AS n,
-                          row_number() OVER (PARTITION BY key ORDER BY hash(account_id || key)) AS r FROM k),
-         kept AS (SELECT * FROM sized WHERE n BETWEEN 2 AND ${MAX_KEY_ACCOUNTS[kind]}),
-         pairs AS (
-           -- each account to the next RING accounts around the ring (equi-join on the wrapped rank)
-           SELECT x.account_id AS a, y.account_id AS b, 1.0 / ln(1 + x.n) AS w
-           FROM kept x CROSS JOIN range(1, ${RING + 1}) d(d)
-           JOIN kept y ON y.key = x.key AND y.r = ((x.r - 1 + d.d) % x.n) + 1)
-    SELECT least(a, b) AS a, greatest(a, b) AS b, '${kind}' AS kind, sum(w) AS weight, count(*) AS keys
-    FROM pairs WHERE a <> b GROUP BY ALL`;
-  const templateKeys = `
-    SELECT template || ':' || (ts // 86400000) AS key, account_id FROM interactions WHERE template IS NOT NULL
-    UNION ALL
-    SELECT unnest(string_split(lsh, ' ')) || ':' || (ts // 86400000), account_id FROM interactions WHERE lsh IS NOT NULL AND lsh <> ''`;
+  // In steps, each materialised, so that DuckDB can spill between them: (1) distinct (key, account) pairs with the
+  // key hashed to 64 bits (tens of millions of rows at scale 0.1: the wrapper and MinHash-band keys of every
+  // interaction); (2) the keys shared by 2..max accounts (most keys belong to one account and drop out here);
+  // (3) the ring within each kept key. A single query with windows over all pairs ran out of memory at 1 GB.
+  const ring = async (srcs: string[], kind: LinkKind) => {
+    await store.run(`CREATE OR REPLACE TEMP TABLE lk (key UBIGINT, aid INTEGER)`);
+    for (const src of srcs) {
+      await store.run(`INSERT INTO lk SELECT DISTINCT hash(k.key), ids.aid FROM (${src}) k JOIN link_ids ids USING (account_id)`);
+    }
+    // The ring by windows (no self-join): each account's next RING accounts in hash order, wrapping around.
+    await store.run(`
+      CREATE OR REPLACE TEMP TABLE lk_pairs AS
+      WITH ks AS (SELECT key, count(DISTINCT aid) AS n FROM lk GROUP BY key HAVING count(DISTINCT aid) BETWEEN 2 AND ${MAX_KEY_ACCOUNTS[kind]}),
+           u AS (SELECT DISTINCT key, aid FROM lk SEMI JOIN ks USING (key)),
+           w AS (
+             SELECT u.key, u.aid, ks.n,
+               ${Array.from({ length: RING }, (_, i) => {
+                 const d = i + 1;
+                 // Past the end, the ring wraps to position r + d - n (1-based).
+                 const wrap = Array.from({ length: d }, (_, t) => `WHEN ${t + 1} THEN nth_value(u.aid, ${t + 1}) OVER (o ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`).join(' ');
+                 return `coalesce(lead(u.aid, ${d}) OVER o, CASE row_number() OVER o + ${d} - ks.n ${wrap} END) AS nb${d}`;
+               }).join(',\n               ')}
+             FROM u JOIN ks USING (key)
+             WINDOW o AS (PARTITION BY u.key ORDER BY hash(u.aid, u.key)))
+      ${Array.from({ length: RING }, (_, i) => `SELECT aid AS a, nb${i + 1} AS b, 1.0 / ln(1 + n) AS w FROM w WHERE nb${i + 1} IS NOT NULL AND nb${i + 1} <> aid`).join('\n      UNION ALL ')}`);
+    await store.run(`
+      INSERT INTO account_links
+      WITH agg AS (SELECT least(a, b) AS a, greatest(a, b) AS b, sum(w) AS weight, count(*) AS keys FROM lk_pairs GROUP BY ALL)
+      SELECT ia.account_id, ib.account_id, '${kind}', weight, keys
+      FROM agg JOIN link_ids ia ON ia.aid = agg.a JOIN link_ids ib ON ib.aid = agg.b`);
+  };
+  // Wrapper keys: the fingerprint and each MinHash band, per day; one source per band keeps each step small.
+  const bands = await store.one<{ n: number }>(`SELECT coalesce(max(len(string_split(lsh, ' '))), 0)::INTEGER AS n FROM interactions WHERE lsh IS NOT NULL AND lsh <> ''`);
+  const templateKeys = [
+    `SELECT template || ':' || (ts // 86400000) AS key, account_id FROM interactions WHERE template IS NOT NULL`,
+    ...Array.from(
+      { length: Number(bands?.n ?? 0) },
+      (_, i) => `SELECT string_split(lsh, ' ')[${i + 1}] || ':' || (ts // 86400000) AS key, account_id FROM interactions WHERE lsh IS NOT NULL AND lsh <> '' AND len(string_split(lsh, ' ')) > ${i}`,
+    ),
+  ];
   const ipKeys = `SELECT ip AS key, account_id FROM interactions WHERE ip IS NOT NULL`;
   const payKeys = `SELECT payment_fingerprint AS key, account_id FROM accounts WHERE payment_fingerprint IS NOT NULL
                    AND account_id IN (SELECT account_id FROM account_features)`;
   const signupKeys = `SELECT signup_net || ':' || (created_at // 3600000) AS key, account_id FROM acct_meta WHERE signup_net IS NOT NULL AND created_at IS NOT NULL
                       UNION ALL
                       SELECT signup_net || ':' || ((created_at + 1800000) // 3600000), account_id FROM acct_meta WHERE signup_net IS NOT NULL AND created_at IS NOT NULL`;
-  await store.run(`
-    CREATE OR REPLACE TABLE account_links AS
-    SELECT * FROM (${ring(templateKeys, 'template')})
-    UNION ALL SELECT * FROM (${ring(ipKeys, 'ip')})
-    UNION ALL SELECT * FROM (${ring(payKeys, 'payment')})
-    UNION ALL SELECT * FROM (${ring(signupKeys, 'signup')})`);
+  await store.run(`CREATE OR REPLACE TABLE account_links (a VARCHAR, b VARCHAR, kind VARCHAR, weight DOUBLE, keys BIGINT)`);
+  await store.run(`CREATE OR REPLACE TEMP TABLE link_ids AS SELECT account_id, (row_number() OVER (ORDER BY account_id))::INTEGER AS aid FROM account_features`);
+  await ring(templateKeys, 'template');
+  await ring([ipKeys], 'ip');
+  await ring([payKeys], 'payment');
+  await ring([signupKeys], 'signup');
+  await store.run(`DROP TABLE IF EXISTS lk; DROP TABLE IF EXISTS lk_pairs; DROP TABLE IF EXISTS link_ids`);
   const r = await store.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM account_links`);
   return Number(r?.n ?? 0);
 }

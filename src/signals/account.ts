@@ -3,6 +3,7 @@
  * src/detect/graph.ts), and which model features belong to which signal, so reasons can name their signal.
  */
 import type { SignalMeta } from './types.js';
+import { INTEL_META } from './intel.js';
 
 export const USAGE_META: SignalMeta = {
   id: 'account.usage_shape',
@@ -73,7 +74,7 @@ export const COORDINATION_META: SignalMeta = {
   level: 'cluster',
 };
 
-export const ACCOUNT_SIGNAL_META: readonly SignalMeta[] = [USAGE_META, PIVOT_META, METADATA_META, INFRA_META, COORDINATION_META];
+export const ACCOUNT_SIGNAL_META: readonly SignalMeta[] = [USAGE_META, PIVOT_META, METADATA_META, INFRA_META, COORDINATION_META, INTEL_META];
 
 /** The signal each model feature belongs to. */
 export const FEATURE_SIGNAL: Record<string, string> = {

@@ -11,6 +11,13 @@ export interface SimulateOptions {
   scale: number;
   /** PRNG seed (a non-negative integer); same seed, same bytes. */
   seed: number;
+  /**
+   * Seed of the operators' identity (default: `seed`): each campaign's wrappers, reasoning-elicitation wordings,
+   * system prompts, IP pools, residential networks, payment fingerprints and sign-up batches. Two runs with the same
+   * operator seed and different seeds are the same operators seen through other accounts and other traffic (what a
+   * second provider sees of them).
+   */
+  operatorSeed?: number;
   /** Output folder (created if missing; existing simulator files are overwritten). */
   outDir: string;
   /** Benign prompt corpora (JSONL with `text`, or ShareGPT-style `conversations`); default: built-in generator. */

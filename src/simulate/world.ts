@@ -82,6 +82,8 @@ export interface WorldConfig {
   preset: PresetName;
   scale: number;
   seed: number;
+  /** Seed of the campaigns' operator identity (default: seed); see SimulateOptions.operatorSeed. */
+  operatorSeed?: number;
   behaviours?: BehaviourSwitches;
   start?: string;
   end?: string;
@@ -118,6 +120,7 @@ export class World {
     if (!(cfg.scale > 0) || cfg.scale > 100) throw new SimulateInputError(`scale must be a number in (0, 100], got ${cfg.scale}`);
     if (cfg.gzipLevel !== undefined && !(Number.isInteger(cfg.gzipLevel) && cfg.gzipLevel >= 0 && cfg.gzipLevel <= 9)) throw new SimulateInputError(`gzip level must be a whole number 0-9, got ${cfg.gzipLevel}`);
     if (!Number.isSafeInteger(cfg.seed) || cfg.seed < 0) throw new SimulateInputError(`seed must be a non-negative integer, got ${cfg.seed}`);
+    if (cfg.operatorSeed !== undefined && (!Number.isSafeInteger(cfg.operatorSeed) || cfg.operatorSeed < 0)) throw new SimulateInputError(`operator seed must be a non-negative integer, got ${cfg.operatorSeed}`);
     this.spec = PRESETS[cfg.preset];
     // slices are aligned on UTC midnight (hour-of-day shapes rely on it)
     this.startMs = Math.floor(parseDay(cfg.start ?? this.spec.start, 'start') / 86_400_000) * 86_400_000;
@@ -160,7 +163,7 @@ export class World {
     this.spec.campaigns.forEach((cs, ci) => {
       const n = Math.max(3, Math.round(cs.accounts * scale));
       attackers += n;
-      const rt = new CampaignRuntime(ci, cs, new Set(cs.behaviours.filter((b) => this.behaviours.has(b))), n, this.cfg.seed, this.corpora);
+      const rt = new CampaignRuntime(ci, cs, new Set(cs.behaviours.filter((b) => this.behaviours.has(b))), n, this.cfg.operatorSeed ?? this.cfg.seed, this.corpora);
       this.campaigns.push(rt);
       this.buildCampaign(rt, n, cs.interactions * scale, S);
     });

@@ -8,6 +8,7 @@ import { trainModel, type TrainingSet } from '../../detect/train.js';
 import { EXIT, UserError } from '../errors.js';
 import { int, table } from '../format.js';
 import { ingestDefaults, printIngestReport, runIngest, type IngestCliOptions } from './ingest.js';
+import { reportOptions, writeReportCli } from './report.js';
 
 export function printAnalysis(r: AnalysisResult, outDir: string, w: (s: string) => void = (s) => process.stdout.write(s + '\n')): void {
   const by = (v: string) => r.accounts.filter((a) => a.verdict === v).length;
@@ -28,6 +29,10 @@ export function printAnalysis(r: AnalysisResult, outDir: string, w: (s: string) 
 interface AnalyzeOptions extends IngestCliOptions {
   out: string;
   model?: string;
+  report: boolean;
+  examples: string;
+  exampleChars: string;
+  redact: boolean;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -42,7 +47,14 @@ export function registerAnalyze(program: Command): void {
     .option('--prompt-chars <n>', 'characters of prompt text kept per record', '2000')
     .option('--no-prompts', 'keep no prompt text (hashes and lengths only)')
     .option('--strict', 'exit with code 2 if any record is rejected', false)
-    .addHelpText('after', '\nWrites DIR/accounts.jsonl (every account: score, verdict, campaign, reasons) and DIR/campaigns.json; see docs/formats.md.')
+    .option('--no-report', 'do not write report.md and report.html')
+    .option('--examples <n>', 'example prompts per campaign in the report (0 = none)', '3')
+    .option('--example-chars <n>', 'characters kept of each example prompt in the report', '300')
+    .option('--no-redact', 'show example prompts in the report without redacting e-mail addresses, keys, long numbers and URLs')
+    .addHelpText(
+      'after',
+      '\nWrites DIR/accounts.jsonl (every account: score, verdict, campaign, reasons) and DIR/campaigns.json (see docs/formats.md), and the campaign report DIR/report.md and DIR/report.html (docs/reports.md). Indicators imported with `stix import` are matched (signal intel.partner_match).',
+    )
     .action(async (inputs: string[], o: AnalyzeOptions) => {
       let model;
       try {
@@ -62,10 +74,12 @@ export function registerAnalyze(program: Command): void {
         }
         const n = await store.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM interactions`);
         if (!Number(n?.n)) throw new UserError(`the store ${o.db} holds no interactions: give log files to analyse`);
+        const ropts = o.report ? reportOptions(o) : null;
         const res = await analyzeStore(store, model);
         const out = resolve(o.out);
         await writeResults(store, res, out);
         printAnalysis(res, out);
+        if (ropts) process.stdout.write(`report: ${(await writeReportCli(store, out, ['md', 'html'], ropts)).join(', ')}\n`);
         if (o.strict && rejected > 0) process.exitCode = EXIT.REJECTS;
       } finally {
         store.close();

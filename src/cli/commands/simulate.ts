@@ -9,6 +9,7 @@ export interface SimulateCliOptions {
   preset: string;
   scale: string;
   seed: string;
+  operatorSeed?: string;
   out: string;
   benignCorpus?: string[];
   templateCorpus?: string[];
@@ -71,6 +72,7 @@ export function registerSimulate(program: Command): void {
     .requiredOption('--preset <name>', `reported campaign(s) to reproduce: ${PRESET_NAMES.join(', ')}`)
     .option('--scale <f>', 'size relative to the report (1 = reported size)', '0.01')
     .option('--seed <n>', 'PRNG seed (same seed, same bytes)', '1')
+    .option('--operator-seed <n>', 'seed of the operators\' identity (wrappers, system prompts, IP pools, payment fingerprints; default: --seed): same operators, other accounts and traffic')
     .requiredOption('--out <dir>', 'output folder')
     .option('--benign-corpus <file>', 'real benign prompts / conversations (JSONL); repeatable', collect)
     .option('--template-corpus <file>', 'distillation templates or seed tasks (JSONL); repeatable', collect)
@@ -91,6 +93,7 @@ export function registerSimulate(program: Command): void {
           preset: o.preset as PresetName,
           scale,
           seed: num('--seed', o.seed, true),
+          operatorSeed: o.operatorSeed === undefined ? undefined : num('--operator-seed', o.operatorSeed, true),
           outDir: o.out,
           benignCorpus: o.benignCorpus,
           templateCorpus: o.templateCorpus,
