@@ -18,7 +18,8 @@ after(() => tmp.cleanup());
 const policy = (requests: number, tokens?: number) =>
   parsePolicy({
     mode: 'enforce',
-    rules: [{ when: { campaign: true }, action: 'throttle', throttle: { window_s: 60, campaign: { requests, ...(tokens ? { tokens } : {}) } } }],
+    // A day-long fixed window: a minute-long one can roll over while a loaded machine runs the calls (two windows' budgets).
+    rules: [{ when: { campaign: true }, action: 'throttle', throttle: { window_s: 86_400, campaign: { requests, ...(tokens ? { tokens } : {}) } } }],
   });
 const verdicts = () =>
   new StaticVerdicts([
