@@ -8,6 +8,11 @@ import { registerDemo } from './commands/demo.js';
 import { registerAnalyze, registerTrain } from './commands/analyze.js';
 import { registerGateway } from './commands/gateway.js';
 import { registerProvenance } from './commands/provenance.js';
+import { registerReport } from './commands/report.js';
+import { registerStix } from './commands/stix.js';
+import { registerServe } from './commands/serve.js';
+import { registerLabels } from './commands/labels.js';
+import { registerReplay } from './commands/replay.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -22,9 +27,14 @@ export function buildProgram(): Command {
   registerIngest(program);
   registerAnalyze(program);
   registerTrain(program);
+  registerReport(program);
+  registerStix(program);
   registerEval(program);
+  registerReplay(program);
   registerGateway(program);
   registerProvenance(program);
+  registerServe(program);
+  registerLabels(program);
   return program;
 }
 

@@ -139,7 +139,7 @@ export async function buildAccountFeatures(store: Store): Promise<number> {
     CREATE OR REPLACE TEMP TABLE acct_tpl AS
     WITH c AS (SELECT account_id, template, count(*) AS k FROM interactions GROUP BY ALL),
          t AS (SELECT account_id, sum(k) AS n FROM c GROUP BY account_id),
-         top AS (SELECT account_id, arg_max(template, k) AS top_template, max(k) AS top_k FROM c WHERE template IS NOT NULL GROUP BY account_id)
+         top AS (SELECT account_id, first(template ORDER BY k DESC, template DESC) AS top_template, max(k) AS top_k FROM c WHERE template IS NOT NULL GROUP BY account_id)
     SELECT t.account_id,
       coalesce(sum(CASE WHEN ta.accounts >= 3 THEN c.k ELSE 0 END) / any_value(t.n), 0) AS shared_template_share,
       coalesce(any_value(top.top_k) / any_value(t.n), 0) AS top_template_share,

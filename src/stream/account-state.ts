@@ -185,13 +185,16 @@ export class AccountState {
     }
     let shared3 = this.templateOverflowShared;
     let topT: KeyAccounts | null = null;
+    let topS = '';
     let topK = 0;
     for (const [ts, k] of this.templates.counts) {
       const t = this.templateRefs.get(ts)!;
       if (keyCount(t) >= 3) shared3 += k - (this.templates.inherited.get(ts) ?? 0);
-      if (k > topK) {
+      // Ties go to the greater fingerprint, as in the batch SQL (deterministic either way).
+      if (k > topK || (k === topK && ts > topS)) {
         topK = k;
         topT = t;
+        topS = ts;
       }
     }
     let hEnt = 0;

@@ -47,8 +47,9 @@ const data = dataset();
 /**
  * Features whose online value approximates the batch value, with the absolute tolerance allowed. All come from the
  * per-account caps that bound memory (128 wrappers, 128 IPs tracked exactly; beyond that an interaction's sharing is
- * judged when it arrives, and distinct IPs are counted with a 64-register sketch) or from ties between equally
- * frequent wrappers (batch arg_max picks any of them). Every other feature must agree exactly.
+ * judged when it arrives, and distinct IPs are counted with a 64-register sketch; the top wrapper of an account
+ * with more than 128 can then differ). Ties between equally frequent wrappers go to the greater fingerprint in both.
+ * Every other feature must agree exactly.
  */
 const APPROX: Partial<Record<(typeof ACCOUNT_FEATURES)[number], number>> = {
   shared_template_share: 0.05,

@@ -1,0 +1,2 @@
+// Side-effect imports of stylesheets (Vite bundles them).
+declare module '*.css';
