@@ -121,16 +121,20 @@ export async function readAudit(db: Db, opts: { offset: number; limit: number; s
   );
   return {
     total: num(t?.n),
-    rows: rows.map((r) => ({
-      seq: num(r.seq),
-      ts: String(r.ts),
-      actor: String(r.actor),
-      action: String(r.action),
-      subject_kind: strOrNull(r.subject_kind),
-      subject_id: strOrNull(r.subject_id),
-      detail: parseJson<Record<string, unknown>>(r.detail, {}),
-      hash: String(r.hash),
-    })),
+    rows: rows.map((r) => ({ ...auditEntry(r), hash: String(r.hash) })),
+  };
+}
+
+/** An audit row as the hash covers it (everything but its own hash). */
+function auditEntry(r: Record<string, unknown>) {
+  return {
+    seq: num(r.seq),
+    ts: String(r.ts),
+    actor: String(r.actor),
+    action: String(r.action),
+    subject_kind: strOrNull(r.subject_kind),
+    subject_id: strOrNull(r.subject_id),
+    detail: parseJson<Record<string, unknown>>(r.detail, {}),
   };
 }
 
@@ -140,16 +144,8 @@ export async function verifyAudit(db: Db): Promise<{ ok: boolean; entries: numbe
   let prev = GENESIS;
   let expectSeq = 1;
   for (const r of rows) {
-    const seq = num(r.seq);
-    const e = {
-      seq,
-      ts: String(r.ts),
-      actor: String(r.actor),
-      action: String(r.action),
-      subject_kind: strOrNull(r.subject_kind),
-      subject_id: strOrNull(r.subject_id),
-      detail: parseJson<Record<string, unknown>>(r.detail, {}),
-    };
+    const e = auditEntry(r);
+    const seq = e.seq;
     if (seq !== expectSeq || r.prev_hash !== prev || entryHash(prev, e) !== r.hash) return { ok: false, entries: rows.length, broken_at: seq };
     prev = String(r.hash);
     expectSeq++;
