@@ -25,8 +25,28 @@ test('clear examples of each class', () => {
     ['Напиши стихотворение о весне', 'creative_writing'],
     ['Traduce este texto al inglés: hola mundo', 'translation'],
     ['Résous cette équation : 2x + 3 = 7', 'reasoning_math'],
+    // Maths written out, whatever the language of the words around it.
+    ['Find the remainder when 11^12 is divided by 5.', 'reasoning_math'],
+    ['Is 103 a prime number? Justify your answer.', 'reasoning_math'],
+    ['Encuentra todos los x reales tales que x^2 - 10x + 21 = 0.', 'reasoning_math'],
+    ['Tìm tất cả số thực x sao cho |x - 2| + |x + 8| = 29.', 'reasoning_math'],
+    ['求所有满足 |x - 7| + |x + 9| = 10 的实数 x。', 'reasoning_math'],
+    // "Explain X simply" in other languages is a knowledge question.
+    ['Czy możesz prosto wyjaśnić inflację?', 'knowledge_qa'],
+    ['هل يمكنك شرح CRISPR بطريقة بسيطة؟', 'knowledge_qa'],
+    ['vector databasesについて簡単に説明してもらえますか？', 'knowledge_qa'],
+    ['请用简单的语言解释一下CRISPR。这是什么？', 'knowledge_qa'],
   ];
   for (const [p, want] of cases) assert.equal(cap(p), want, p);
+});
+
+test('the equation rule leaves code and plain numbers alone', () => {
+  // Code that computes a power or compares is coding, not maths.
+  assert.equal(cap('Write a Python function that returns x^2 for every x in a list, with a unit test.'), 'coding');
+  assert.equal(cap('In JavaScript, why is `i + 1 == 2` false when i is a string?'), 'coding');
+  // Dates, versions, prices and phone numbers are not equations.
+  for (const p of ['My flight is on 2026-05-03 at 14:30, can you remind me?', 'Upgrade from v2.3 to v2.4 broke my setup', 'It costs $12 - $15 per month', 'Call me at +1 555 0100'])
+    assert.notEqual(cap(p), 'reasoning_math', p);
 });
 
 test('request shape: tools and images', () => {

@@ -9,6 +9,7 @@
  * - coding: a code fence (```) +1.5; code-character density ({ } ; = ( ) < > _ per character) above 4% +1, above 8% +2;
  *   two or more semicolons over several lines +0.5;
  * - reasoning_math: maths symbols (∑ ∫ ≤ ...) +1; LaTeX ($ with \\) +1; digits with arithmetic operators in a short text +0.5;
+ *   an equation or power written out (x^2, 11^12, |x - 3|, 3x + 7 = 22: `EQUATION`, independent of the language) +1;
  * - data_analysis: a markdown table (6+ '|' over 2+ lines) +1.2; CSV-like lines (2+ commas per line, 3+ lines) +0.8; tabs +0.6;
  * - knowledge_qa: a question mark +0.4 (+0.2 more when under 200 characters);
  * - agentic_tool_use: tool definitions in the request +2.5; tool results in the history +3.5;
@@ -74,6 +75,7 @@ export const CAPABILITY_PHRASES: ReadonlyArray<readonly [Capability, PhraseList]
     ['概率', 1], ['証明', 1], ['방정식', 1.2], ['증명', 1], ['계산', 0.8], ['معادلة', 1.2], ['برهن', 1], ['احسب', 0.8], ['समीकरण', 1.2],
     ['denklem', 1.2], ['kanıtla', 1], ['hesapla', 0.8], ['phương trình', 1.2], ['chứng minh', 1], ['persamaan', 1.2], ['buktikan', 1],
     ['hitung', 0.8], ['równanie', 1.2], ['udowodnij', 1], ['oblicz', 0.8], ['vergelijking', 1.2], ['bereken', 0.8],
+    ['remainder', 1], ['divided by', 1], ['ratio', 0.8], ['prime number', 1], ['justify your answer', 0.4],
   ]],
   ['data_analysis', [
     ['csv', 1.2], ['excel', 1], ['spreadsheet', 1], ['dataframe', 1.5], ['data frame', 1.5], ['pandas', 1.5], ['sql', 1.2], ['group by', 1],
@@ -124,6 +126,10 @@ export const CAPABILITY_PHRASES: ReadonlyArray<readonly [Capability, PhraseList]
     ['кто такой', 0.8], ['почему', 0.6], ['什么是', 0.8], ['是什么', 0.8], ['为什么', 0.6], ['とは', 0.6], ['なぜ', 0.6], ['무엇', 0.6], ['왜', 0.4],
     ['ما هو', 0.8], ['ما هي', 0.8], ['لماذا', 0.6], ['क्या है', 0.8], ['क्यों', 0.6], ['nedir', 0.8], ['neden', 0.5], ['là gì', 0.8],
     ['tại sao', 0.6], ['apa itu', 0.8], ['mengapa', 0.6], ['co to jest', 0.8], ['dlaczego', 0.6], ['wat is', 0.8], ['waarom', 0.6],
+    // "explain" in other languages (as weak as the English cue: with a question it makes a knowledge question).
+    ['explica', 0.5], ['explicar', 0.5], ['explique', 0.5], ['expliquer', 0.5], ['erkläre', 0.5], ['erklären', 0.5], ['spiega', 0.5],
+    ['spiegare', 0.5], ['объясни', 0.5], ['объяснить', 0.5], ['解释', 0.5], ['説明', 0.5], ['설명', 0.5], ['شرح', 0.5], ['समझा*', 0.5],
+    ['açıkla*', 0.5], ['giải thích', 0.5], ['jelaskan', 0.5], ['wyjaśnij', 0.5], ['wyjaśnić', 0.5], ['uitleggen', 0.5], ['leg uit', 0.5],
   ]],
 ];
 
@@ -136,6 +142,13 @@ export interface RequestShape {
   has_image: boolean;
   tool_calls_in: number;
 }
+
+/**
+ * An equation or a power written out, in any language: a variable or number raised to a power (x^2, 11^12), an
+ * absolute value of a variable expression (|x - 3|), or a linear/polynomial expression set equal to a number
+ * (3x + 7 = 22, x^2 - 10x + 21 = 0). Run on the lower-cased prompt.
+ */
+export const EQUATION = /\b[a-z]\s*\^\s*\d|\d\s*\^\s*\d|\|\s*-?\d*[a-z]\s*[-+]\s*\d+\s*\||\b\d*[a-z]\s*[-+]\s*\d+\s*=\s*-?\d/;
 
 /** Order of the classes in the score vector; ties go to the earlier one. */
 const ORDER: readonly Capability[] = [
@@ -153,6 +166,7 @@ export function classify(
   groupOf: ReadonlyMap<Capability, number>,
   rubric: number,
   d: RequestShape,
+  equation = false,
 ): Capability {
   const k = p.counts;
   const n = Math.max(1, k[C.chars]!);
@@ -178,6 +192,7 @@ export function classify(
         if (k[C.dollar]! >= 2 && k[C.backslash]! >= 1) score += 1;
         const ops = k[C.plus]! + k[C.star]! + k[C.caret]! + k[C.eq]! + k[C.slash]!;
         if (k[C.digit]! >= 2 && ops >= 1 && n < 400) score += 0.5;
+        if (equation) score += 1;
         break;
       }
       case 'data_analysis':

@@ -9,7 +9,7 @@
  */
 import type { Capability } from '../../model/capabilities.js';
 import type { SignalMeta, TextSignals } from '../types.js';
-import { CAPABILITY_META, CAPABILITY_PHRASES, classify } from './capability.js';
+import { CAPABILITY_META, CAPABILITY_PHRASES, classify, EQUATION } from './capability.js';
 import { COT_META, COT_PHRASES } from './cot.js';
 import { LANG_GROUPS, LANG_META, guessLang, type LangGroups } from './lang.js';
 import { prepare } from './prep.js';
@@ -69,7 +69,7 @@ export function textSignals(prompt: string | null, system: string | null, d: Tex
     cot = 1 - (1 - cot) * (1 - SYSTEM_WEIGHT * s.strength(G_COT));
     rubric = 1 - (1 - rubric) * (1 - SYSTEM_WEIGHT * s.strength(G_RUBRIC));
   }
-  const capability = classify(r, s, CAP_GROUPS, rubric, d);
+  const capability = classify(r, s, CAP_GROUPS, rubric, d, EQUATION.test(p));
   // Language of the prompt; of the system prompt when the prompt says nothing.
   let lang = guessLang(r, LANG_G);
   if (lang === 'und' && s !== null && p.length < 20) lang = guessLang(s, LANG_G);

@@ -70,6 +70,8 @@ function scriptSlot(c: number): C {
   if (c >= 0xac00 && c <= 0xd7af) return C.hangul;
   if (c >= 0x3040 && c <= 0x30ff) return C.kana;
   if (c >= 0x0400 && c <= 0x04ff) return C.cyrillic;
+  // The Arabic question mark (NFKC leaves it as it is) is a question mark.
+  if (c === 0x061f) return C.question;
   if (c >= 0x0600 && c <= 0x06ff) {
     // Letters Persian adds to the Arabic alphabet (pe, che, zhe, gaf, keheh, farsi yeh).
     return c === 0x067e || c === 0x0686 || c === 0x0698 || c === 0x06af || c === 0x06a9 || c === 0x06cc ? C.persian : C.arabic;
