@@ -22,15 +22,8 @@ export function hashUnit(a: number, b = 0, c = 0, d = 0, e = 0): number {
   return hash(a, b, c, d, e) / 4294967296;
 }
 
-/** Hash of a string (FNV-1a then avalanche), for deriving seeds from names. */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return fmix32(h >>> 0);
-}
+/** Hash of a string, for deriving seeds from names. */
+export { hashString } from '../util/hash.js';
 
 /** Domain separators, so that hashes for different purposes never coincide. */
 export const SALT = {

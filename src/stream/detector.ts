@@ -13,12 +13,11 @@ import { predict, type ModelFile } from '../detect/model.js';
 import { reasonsFor, verdictOf } from '../detect/score.js';
 import { KIND_WEIGHT, LINK_KINDS } from '../detect/graph.js';
 import type { AccountVerdict, VerdictSource } from '../enforce/verdicts.js';
-import { hex32, fmix32 } from '../util/hash.js';
+import { hashString, hex32 } from '../util/hash.js';
 import { AccountState, type StreamRecord } from './account-state.js';
 import { Clusters } from './clusters.js';
 import { LinkIndex, type NewLink } from './links.js';
 import { SharedIndex, signupNet, type SharedOptions } from './shared.js';
-import { fnv1a } from './sketch.js';
 
 const DAY = 86_400_000;
 
@@ -167,7 +166,7 @@ export class OnlineDetector implements VerdictSource {
     const verdict: Verdict = verdictOf(score, m);
     let campaign: string | null = null;
     if (cs && verdict === 'distillation' && cs.size >= this.opts.minCampaign) {
-      if (cs.campaign === null) cs.campaign = `oc-${hex32(fmix32(fnv1a(this.clusters.root(a))))}`;
+      if (cs.campaign === null) cs.campaign = `oc-${hex32(hashString(this.clusters.root(a)))}`;
       campaign = cs.campaign;
     }
     const reasons: Reason[] = verdict === 'benign' ? [] : reasonsFor(x2, m.stage2);

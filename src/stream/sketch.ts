@@ -2,6 +2,7 @@
  * Small bounded structures for the streaming detector. Hand-written because each is a few lines and sits on the
  * per-interaction path, where a general-purpose sketch library's allocations would dominate.
  */
+import { hashString } from '../util/hash.js';
 
 /** Counts per key, at most `cap` keys; later keys are counted in `overflow` only. */
 export class CappedCounter<K> {
@@ -98,28 +99,13 @@ export class DistinctCounter {
   }
 
   private hll(v: string): void {
-    const h = fnv1a(v);
+    const h = hashString(v);
     const idx = h & 63;
     const w = h >>> 6;
     // Position of the first set bit in the remaining 26 bits (1-based).
     const rank = w === 0 ? 27 : Math.clz32(w) - 5;
     if (rank > this.regs![idx]!) this.regs![idx] = rank;
   }
-}
-
-/** FNV-1a over UTF-16 code units, finished with a murmur-style mix (well spread low bits). */
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** Quarter-octave bucket of a positive value (4 buckets per doubling): 0 for values below 1. */

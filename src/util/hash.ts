@@ -10,6 +10,16 @@ export function fmix32(h: number): number {
   return h >>> 0;
 }
 
+/** Hash of a string: FNV-1a over its UTF-16 code units, then the murmur3 finaliser (well spread low bits). */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return fmix32(h >>> 0);
+}
+
 const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** 8 lower-case hex digits of a 32-bit unsigned integer (a table lookup per byte: faster than toString(16)). */

@@ -7,7 +7,8 @@ import { analyzeStore, loadModel, writeResults, type AnalysisResult } from '../.
 import { trainModel, type TrainingSet } from '../../detect/train.js';
 import { EXIT, UserError } from '../errors.js';
 import { int, table } from '../format.js';
-import { ingestDefaults, printIngestReport, runIngest, type IngestCliOptions } from './ingest.js';
+import { ingestDefaults, runIngest, type IngestCliOptions } from './ingest.js';
+import { ingestInputs, openStore } from '../store.js';
 import { reportOptions, writeReportCli } from './report.js';
 
 export function printAnalysis(r: AnalysisResult, outDir: string, w: (s: string) => void = (s) => process.stdout.write(s + '\n')): void {
@@ -62,18 +63,9 @@ export function registerAnalyze(program: Command): void {
       } catch (e) {
         throw new UserError((e as Error).message);
       }
-      const store = await Store.open(o.db).catch((e: Error) => {
-        throw new UserError(e.message);
-      });
+      const store = await openStore(o.db);
       try {
-        let rejected = 0;
-        if (inputs.length) {
-          const r = await runIngest(inputs, { ...o, format: 'auto', keepResponses: false, json: false }, store);
-          printIngestReport(r);
-          rejected = r.rejected;
-        }
-        const n = await store.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM interactions`);
-        if (!Number(n?.n)) throw new UserError(`the store ${o.db} holds no interactions: give log files to analyse`);
+        const rejected = await ingestInputs(store, inputs, o, 'analyse');
         const ropts = o.report ? reportOptions(o) : null;
         const res = await analyzeStore(store, model);
         const out = resolve(o.out);

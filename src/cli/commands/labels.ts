@@ -2,10 +2,11 @@
 import type { Command } from 'commander';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_DB, Store } from '../../store/store.js';
+import { DEFAULT_DB } from '../../store/store.js';
 import { Db } from '../../server/db.js';
 import { exportLabels, labelsJsonl, migrateReview } from '../../server/review.js';
 import { UserError } from '../errors.js';
+import { openStore } from '../store.js';
 
 export function registerLabels(program: Command): void {
   const labels = program
@@ -24,9 +25,7 @@ export function registerLabels(program: Command): void {
     .option('--out <file>', 'labels file to write', 'labels.jsonl')
     .action(async (o: { db: string; out: string }) => {
       if (!existsSync(o.db)) throw new UserError(`no store at ${o.db}`);
-      const store = await Store.open(o.db).catch((e: Error) => {
-        throw new UserError(e.message);
-      });
+      const store = await openStore(o.db);
       try {
         const db = new Db(store);
         await migrateReview(db);

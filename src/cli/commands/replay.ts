@@ -2,14 +2,15 @@
 import type { Command } from 'commander';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { DEFAULT_DB, Store } from '../../store/store.js';
+import { DEFAULT_DB } from '../../store/store.js';
 import { loadModel } from '../../detect/analyze.js';
 import { DEFAULT_POLICY, loadPolicy, type Policy } from '../../enforce/policy.js';
 import { replayStore } from '../../stream/replay.js';
 import type { Decision } from '../../model/results.js';
 import { EXIT, UserError } from '../errors.js';
 import { int } from '../format.js';
-import { printIngestReport, runIngest, type IngestCliOptions } from './ingest.js';
+import type { IngestCliOptions } from './ingest.js';
+import { ingestInputs, openStore } from '../store.js';
 
 interface ReplayOptions extends IngestCliOptions {
   out: string;
@@ -43,18 +44,9 @@ export function registerReplay(program: Command): void {
       } catch (e) {
         throw new UserError((e as Error).message);
       }
-      const store = await Store.open(o.db).catch((e: Error) => {
-        throw new UserError(e.message);
-      });
+      const store = await openStore(o.db);
       try {
-        let rejected = 0;
-        if (inputs.length) {
-          const r = await runIngest(inputs, { ...o, format: 'auto', keepResponses: false, json: false }, store);
-          printIngestReport(r);
-          rejected = r.rejected;
-        }
-        const n = await store.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM interactions`);
-        if (!Number(n?.n)) throw new UserError(`the store ${o.db} holds no interactions: give log files to replay`);
+        const rejected = await ingestInputs(store, inputs, o, 'replay');
         const out = createWriteStream(o.out);
         const failed = new Promise<never>((_, j) => out.on('error', (e) => j(new UserError(`cannot write ${o.out}: ${e.message}`))));
         failed.catch(() => {});

@@ -7,6 +7,7 @@ import type { ReportOptions } from '../../report/data.js';
 import { NoResultsError } from '../../report/load.js';
 import { BrowserUnavailable } from '../../report/browser.js';
 import { EXIT, UserError } from '../errors.js';
+import { openStore } from '../store.js';
 
 export interface ReportCliOptions {
   db: string;
@@ -65,9 +66,7 @@ export function registerReport(program: Command): void {
     .action(async (o: ReportCliOptions) => {
       const formats = reportFormats(o.format);
       const opts = reportOptions(o);
-      const store = await Store.open(o.db, { readOnly: true }).catch((e: Error) => {
-        throw new UserError(e.message);
-      });
+      const store = await openStore(o.db, { readOnly: true });
       try {
         for (const f of await writeReportCli(store, resolve(o.out), formats, opts)) process.stdout.write(`wrote ${f}\n`);
       } finally {

@@ -14,6 +14,7 @@ import { isTlpLevel, TLP_LEVELS, type TlpLevel } from '../../stix/tlp.js';
 import { validateBundle } from '../../stix/validate.js';
 import { clearAttribution, loadAttributions, setAttribution, THREAT_ACTOR_TYPES } from '../../stix/attribution.js';
 import { EXIT, UserError } from '../errors.js';
+import { openStore } from '../store.js';
 
 const out = (s: string) => void process.stdout.write(s + '\n');
 const err = (s: string) => void process.stderr.write(s + '\n');
@@ -27,10 +28,8 @@ function key(path: string | undefined): CommunityKey | null {
   }
 }
 
-async function open(db: string, readOnly = false): Promise<Store> {
-  return Store.open(db, readOnly ? { readOnly } : {}).catch((e: Error) => {
-    throw new UserError(e.message);
-  });
+function open(db: string, readOnly = false): Promise<Store> {
+  return openStore(db, readOnly ? { readOnly } : {});
 }
 
 function schemas(required: boolean): StixSchemas | null {
