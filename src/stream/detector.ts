@@ -1,7 +1,8 @@
 /**
  * The streaming detector: the batch model (models/default.json, both stages) applied incrementally. Each interaction
- * updates its account's bounded state, the cross-account index and the link index; an account is rescored lazily
- * when its verdict is asked for (before its next request), so a verdict only ever uses what came before.
+ * updates its account's bounded state, the cross-account index and the link index, and rescores the account when
+ * its schedule says so (an account that gained links from others is rescored at its own next interaction). All of that happens in `observe`, after a call is
+ * done; `verdict` is a lookup, so the gateway's request path never scores. A verdict only uses what came before.
  *
  * Stage 2 reads the account's online cluster (accounts linked by shared wrappers, IPs, payment or sign-up bursts,
  * among those that already look like distillers) in place of the batch Louvain community.
@@ -102,11 +103,24 @@ export class OnlineDetector implements VerdictSource {
       this.markLinked(l.b);
       this.maybeUnion(l.a, l.b);
     }
+    this.rescoreIfDue(a, e);
   }
 
   private markLinked(a: string): void {
     const e = this.entries.get(a);
     if (e) e.linked = true;
+  }
+
+  /** The scoring schedule (see DetectorOptions.eagerUntil). */
+  private rescoreIfDue(a: string, e: Entry): void {
+    const n = e.state.n;
+    if (
+      e.verdict === null ||
+      (n !== e.scoredAt &&
+        (n <= this.opts.eagerUntil || n - e.scoredAt >= e.scoredAt / 4)) ||
+      (e.linked && e.verdict.verdict !== 'distillation' && this.shared.now - e.scoredTs >= 3_600_000)
+    )
+      this.score(a, e);
   }
 
   /** Joins two linked accounts' clusters when both look like distillers and the link is strong enough. */
@@ -121,18 +135,9 @@ export class OnlineDetector implements VerdictSource {
     if (s >= 0.05) this.clusters.union(a, b);
   }
 
-  /** Current verdict, rescoring the account first when it has changed enough. */
+  /** Current verdict: a lookup (scoring happens in `observe`). */
   verdict(accountId: string): AccountVerdict | undefined {
-    const e = this.entries.get(accountId);
-    if (e === undefined) return undefined;
-    const n = e.state.n;
-    if (
-      e.verdict === null ||
-      (n !== e.scoredAt &&
-        (n <= this.opts.eagerUntil || n - e.scoredAt >= e.scoredAt / 4 || (e.linked && e.verdict.verdict !== 'distillation' && this.shared.now - e.scoredTs >= 3_600_000)))
-    )
-      this.score(accountId, e);
-    return e.verdict!;
+    return this.entries.get(accountId)?.verdict ?? undefined;
   }
 
   private score(a: string, e: Entry): void {
