@@ -10,7 +10,8 @@
  *   x-mock-delay: <ms>      wait before answering
  * Other paths: GET /v1/models answers a model list; anything else 404.
  */
-import http from 'node:http';
+import type http from 'node:http';
+import { LoopbackServer } from './loopback-server.js';
 import type { RouteApi } from './degrade.js';
 import { checkAnthropicThinking, plan } from './mock-plan.js';
 import { render, type MockEvent } from './mock-render.js';
@@ -36,40 +37,23 @@ export interface MockRequest {
   body: Obj | null;
 }
 
-export class MockUpstream {
-  readonly server: http.Server;
+export class MockUpstream extends LoopbackServer {
   readonly requests: MockRequest[] = [];
   /** Count of model calls answered (any status). */
   calls = 0;
   private readonly hung = new Set<http.ServerResponse>();
 
   constructor(readonly opts: MockOptions = {}) {
-    this.server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.handle(req, res));
+    super();
   }
 
-  listen(port = 0, host = '127.0.0.1'): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        const a = this.server.address();
-        resolve(typeof a === 'object' && a !== null ? a.port : port);
-      });
-    });
-  }
-
-  get url(): string {
-    const a = this.server.address();
-    return `http://127.0.0.1:${typeof a === 'object' && a !== null ? a.port : 0}`;
-  }
-
-  close(): Promise<void> {
+  override close(): Promise<void> {
     for (const r of this.hung) r.destroy();
     this.hung.clear();
-    this.server.closeAllConnections();
-    return new Promise((r) => this.server.close(() => r()));
+    return super.close();
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0]!;
     const api = req.method === 'POST' ? ROUTES[path] : undefined;
     if (api === undefined) {

@@ -8,7 +8,8 @@
  * same messages get the same text. Not part of the gateway.
  */
 import { createHash } from 'node:crypto';
-import http from 'node:http';
+import type http from 'node:http';
+import { LoopbackServer } from './loopback-server.js';
 import type { RouteApi } from './degrade.js';
 import { checkAnthropicThinking, plan } from './mock-plan.js';
 import { render, type MockEvent } from './mock-render.js';
@@ -69,42 +70,22 @@ function conversation(body: Obj): string {
     .digest('hex');
 }
 
-export class ProseUpstream {
-  readonly server: http.Server;
+export class ProseUpstream extends LoopbackServer {
   /** Request bodies received, most recent last. */
   readonly requests: Obj[] = [];
   calls = 0;
 
   constructor(readonly opts: ProseOptions = {}) {
-    this.server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.handle(req, res));
+    super();
   }
 
-  listen(port = 0, host = '127.0.0.1'): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        const a = this.server.address();
-        resolve(typeof a === 'object' && a !== null ? a.port : port);
-      });
-    });
-  }
-
-  get url(): string {
-    const a = this.server.address();
-    return `http://127.0.0.1:${typeof a === 'object' && a !== null ? a.port : 0}`;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((r) => this.server.close(() => r()));
-  }
 
   /** The assistant text this upstream answers a request body with. */
   answerFor(body: Obj): string {
     return proseAnswer(conversation(body), this.opts);
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0]!;
     const api = req.method === 'POST' ? ROUTES[path] : undefined;
     const chunks: Buffer[] = [];
