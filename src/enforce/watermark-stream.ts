@@ -21,7 +21,7 @@ import type { SseEvent } from '../ingest/derive/sse.js';
 import type { RouteApi } from './degrade.js';
 import { formatEvent, type OutEvent } from './degrade-stream.js';
 import { WatermarkTally } from './watermark.js';
-import { moveOffset } from '../provenance/body.js';
+import { moveOffset, outputText } from '../provenance/body.js';
 import type { Edit } from '../provenance/scanner.js';
 import type { Watermarker, WatermarkStream } from '../provenance/watermark.js';
 
@@ -345,12 +345,3 @@ function moveAnnotation(a: Obj, edits: readonly Edit[]): Obj {
   return out;
 }
 
-/** The concatenated output_text parts of message items (the SDKs' `output_text`). */
-function outputText(output: unknown[]): string {
-  let s = '';
-  for (const item of output) {
-    if (!isObj(item) || item.type !== 'message' || !Array.isArray(item.content)) continue;
-    for (const p of item.content) if (isObj(p) && p.type === 'output_text' && typeof p.text === 'string') s += p.text;
-  }
-  return s;
-}

@@ -80,7 +80,7 @@ export function watermarkResponseBody(wm: Watermarker, body: unknown): BodyResul
 }
 
 /** The concatenated output_text parts of message items (what the SDKs expose as `output_text`). */
-function outputText(output: unknown[]): string {
+export function outputText(output: unknown[]): string {
   let s = '';
   for (const item of output) {
     if (!isObj(item) || item.type !== 'message' || !Array.isArray(item.content)) continue;
