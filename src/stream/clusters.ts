@@ -30,10 +30,6 @@ export class Clusters {
     return r;
   }
 
-  has(a: string): boolean {
-    return this.parent.has(a);
-  }
-
   /** Sets an account's stage-1 probability (adding it as a singleton cluster when new). */
   setP1(a: string, p: number): void {
     const old = this.p1.get(a);

@@ -3,7 +3,6 @@
  * streaming detector (fed every interaction). An account's verdict is the stronger of the two (higher score), so a
  * campaign found in batch stays enforced while the online detector catches what is new.
  */
-import type { Account } from '../model/account.js';
 import type { Interaction } from '../model/interaction.js';
 import type { AccountVerdict, VerdictSource } from '../enforce/verdicts.js';
 import type { OnlineDetector } from './detector.js';
@@ -25,10 +24,5 @@ export class CombinedVerdicts implements VerdictSource {
   observe(rec: Interaction): void {
     this.fixed?.observe(rec);
     this.online.observe(rec);
-  }
-
-  /** Account records learnt after start (e.g. from an account service). */
-  addAccounts(list: Iterable<Account>): void {
-    this.online.shared.addAccounts(list);
   }
 }

@@ -101,10 +101,4 @@ export class LinkIndex {
       for (const [k, e] of m) if (e.day !== 0 && e.day < today - 1) m.delete(k);
     }
   }
-
-  get keyCount(): number {
-    let n = 0;
-    for (const kind of LINK_KINDS) n += this.keys[kind].size;
-    return n;
-  }
 }

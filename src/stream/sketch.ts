@@ -4,10 +4,9 @@
  */
 import { hashString } from '../util/hash.js';
 
-/** Counts per key, at most `cap` keys; later keys are counted in `overflow` only. */
+/** Counts per key, at most `cap` keys: `add` ignores keys beyond the cap, `addEvicting` replaces the least counted. */
 export class CappedCounter<K> {
   readonly counts = new Map<K, number>();
-  overflow = 0;
   constructor(readonly cap: number) {}
   /** Adds one; returns false when the key was not tracked (the counter is full). */
   add(k: K): boolean {
@@ -20,7 +19,6 @@ export class CappedCounter<K> {
       this.counts.set(k, 1);
       return true;
     }
-    this.overflow++;
     return false;
   }
   /**
@@ -50,12 +48,6 @@ export class CappedCounter<K> {
     return [mk, own];
   }
 
-  /** The most frequent tracked key and its count. */
-  top(): [K, number] | null {
-    let best: [K, number] | null = null;
-    for (const e of this.counts) if (best === null || e[1] > best[1]) best = e;
-    return best;
-  }
 }
 
 /**
@@ -78,10 +70,6 @@ export class DistinctCounter {
       return;
     }
     this.hll(v);
-  }
-
-  has(v: string): boolean | undefined {
-    return this.set === null ? undefined : this.set.has(v);
   }
 
   get size(): number {

@@ -32,6 +32,16 @@ function open(db: string, readOnly = false): Promise<Store> {
   return openStore(db, readOnly ? { readOnly } : {});
 }
 
+/** Reads a bundle file; a file that is not a bundle is the user's to fix. */
+function readBundle(file: string): unknown {
+  try {
+    return readBundleFile(file);
+  } catch (e) {
+    if (e instanceof BundleError) throw new UserError(e.message);
+    throw e;
+  }
+}
+
 function schemas(required: boolean): StixSchemas | null {
   const { schemas: s, reason } = StixSchemas.load();
   if (!s) {
@@ -131,13 +141,7 @@ export function registerStix(program: Command): void {
     .action(async (file: string, o: ImportOpts) => {
       const k = key(o.communityKey);
       const sch = schemas(false);
-      let bundle: unknown;
-      try {
-        bundle = readBundleFile(file);
-      } catch (e) {
-        if (e instanceof BundleError) throw new UserError(e.message);
-        throw e;
-      }
+      const bundle = readBundle(file);
       const store = await open(o.db);
       try {
         const r = await importBundle(store, bundle, file, sch, k).catch((e: unknown) => {
@@ -161,13 +165,7 @@ export function registerStix(program: Command): void {
     .argument('<bundle>', 'bundle file (JSON)')
     .action((file: string) => {
       const sch = schemas(true);
-      let bundle: unknown;
-      try {
-        bundle = readBundleFile(file);
-      } catch (e) {
-        if (e instanceof BundleError) throw new UserError(e.message);
-        throw e;
-      }
+      const bundle = readBundle(file);
       const v = validateBundle(bundle, sch);
       for (const w of v.warnings) err(`warning: ${w}`);
       if (!v.ok) throw new UserError(`${file} is not valid:\n  - ${v.errors.slice(0, 20).join('\n  - ')}`);
