@@ -69,7 +69,7 @@ export async function analyzeStore(store: Store, model: ModelFile): Promise<Anal
   const verdict = new Map<string, Verdict>(rows.map((r) => [r.account_id, verdictOf(r.score!, model)]));
   timings.score_ms = Math.round(performance.now() - t);
   t = performance.now();
-  const { campaigns, campaignOf, share } = await assembleCampaigns(store, rows, verdict);
+  const { campaigns, campaignOf, share } = await assembleCampaigns(store, rows, verdict, comm.graph);
   timings.campaigns_ms = Math.round(performance.now() - t);
 
   const accounts: AccountResult[] = rows.map((r) => {

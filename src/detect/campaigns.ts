@@ -7,7 +7,9 @@
  */
 import { CAPABILITY_LABELS, isCapability } from '../model/capabilities.js';
 import type { CampaignResult } from '../model/results.js';
+import type { UndirectedGraph } from 'graphology';
 import type { Store } from '../store/store.js';
+import { splitCommunity } from './graph.js';
 import type { AccountRow, Verdict } from './score.js';
 
 /** A found campaign, as written to campaigns.json (the schema is in src/model/results.ts). */
@@ -69,20 +71,33 @@ export interface AssembleResult {
 }
 
 /** Wrappers of a campaign: used by at least this many of its accounts. */
-const MIN_TEMPLATE_ACCOUNTS = 3;
+export const MIN_TEMPLATE_ACCOUNTS = 3;
 /** Communities whose wrapper sets overlap at least this much (of the smaller set) are one campaign. */
 const MERGE_OVERLAP = 0.5;
 /** A key is the campaign's when at least this share of the accounts using it are flagged. */
 const KEY_PURITY = 0.5;
 
-export async function assembleCampaigns(store: Store, rows: AccountRow[], verdict: Map<string, Verdict>): Promise<AssembleResult> {
-  // 1. Flagged accounts by community; flagged accounts without links stay lone distillers (no campaign).
-  const byComm = new Map<number, AccountRow[]>();
+export async function assembleCampaigns(
+  store: Store,
+  rows: AccountRow[],
+  verdict: Map<string, Verdict>,
+  graph?: UndirectedGraph,
+): Promise<AssembleResult> {
+  // 1. Flagged accounts by community; flagged accounts without links stay lone distillers (no campaign). With the
+  // link graph, each community's flagged accounts are split where their links among themselves show separate groups
+  // (splitCommunity); parts that share wrappers are merged again below.
+  const byCommunity = new Map<number, AccountRow[]>();
   for (const r of rows) {
     if (verdict.get(r.account_id) !== 'distillation' || r.community === undefined) continue;
-    let l = byComm.get(r.community);
-    if (!l) byComm.set(r.community, (l = []));
+    let l = byCommunity.get(r.community);
+    if (!l) byCommunity.set(r.community, (l = []));
     l.push(r);
+  }
+  const byComm = new Map<number, AccountRow[]>();
+  for (const l of [...byCommunity.entries()].sort((x, y) => x[0] - y[0]).map(([, l]) => l)) {
+    const rowOf = new Map(l.map((r) => [r.account_id, r]));
+    const parts = graph ? splitCommunity(graph, l.map((r) => r.account_id), MIN_TEMPLATE_ACCOUNTS) : [l.map((r) => r.account_id)];
+    for (const p of parts) byComm.set(byComm.size, p.map((a) => rowOf.get(a)!));
   }
   const groups = [...byComm.entries()].filter(([, l]) => l.length >= 2);
   await store.run(`CREATE OR REPLACE TEMP TABLE flagged (account_id VARCHAR, grp INTEGER)`);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Store } from '../store/store.js';
 import { buildAccountFeatures } from './features.js';
-import { buildLinks, detectCommunities } from './graph.js';
+import { buildLinks, detectCommunities, splitCommunity } from './graph.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 3, 22);
@@ -72,4 +72,30 @@ test('within one shared key each account links to its next two around a ring: n 
       store.close();
     }
   }
+});
+
+test('splitCommunity separates two tightly knit groups joined by weaker links, keeps parts of at least minPart, and leaves small sets whole', async () => {
+  const { UndirectedGraph } = await import('graphology');
+  const g = new UndirectedGraph();
+  const a = ['a1', 'a2', 'a3'];
+  const b = ['b1', 'b2', 'b3', 'b4', 'b5'];
+  for (const n of [...a, ...b, 'x']) g.addNode(n);
+  const link = (p: string, q: string, w: number) => g.addEdge(p, q, { weight: w });
+  // Each group: all pairs strongly linked. Between them: every pair weakly linked (shared public wrappers, proxies).
+  for (const grp of [a, b]) for (let i = 0; i < grp.length; i++) for (let j = i + 1; j < grp.length; j++) link(grp[i]!, grp[j]!, 100);
+  for (const p of a) for (const q of b) link(p, q, 8);
+  // x is linked to one account of b only: it joins b rather than standing alone.
+  link('x', 'b1', 5);
+  const parts = splitCommunity(g, [...a, ...b, 'x']);
+  assert.deepEqual(parts, [['a1', 'a2', 'a3'], ['b1', 'b2', 'b3', 'b4', 'b5', 'x']]);
+  // With minPart 4, group a is too small to stand: nothing is split.
+  assert.deepEqual(splitCommunity(g, [...a, ...b, 'x'], 4), [[...a, ...b, 'x']]);
+  // Fewer than 2 * minPart members: left whole.
+  assert.deepEqual(splitCommunity(g, ['a1', 'a2', 'b1', 'b2', 'b3']), [['a1', 'a2', 'b1', 'b2', 'b3']]);
+  // One uniform clique of eight: Louvain finds nothing to split.
+  const c = new UndirectedGraph();
+  const ids = Array.from({ length: 8 }, (_, i) => `c${i}`);
+  for (const n of ids) c.addNode(n);
+  for (let i = 0; i < 8; i++) for (let j = i + 1; j < 8; j++) c.addEdge(ids[i]!, ids[j]!, { weight: 10 });
+  assert.deepEqual(splitCommunity(c, ids), [ids]);
 });

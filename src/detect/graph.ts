@@ -110,9 +110,69 @@ export interface Communities {
   graph: UndirectedGraph;
 }
 
-type LouvainFn = (g: UndirectedGraph, o: { getEdgeWeight: string; rng: () => number; resolution: number }) => Record<string, number>;
+type LouvainOptions = { getEdgeWeight: string; rng: () => number; resolution: number };
+type LouvainFn = ((g: UndirectedGraph, o: LouvainOptions) => Record<string, number>) & {
+  detailed: (g: UndirectedGraph, o: LouvainOptions) => { communities: Record<string, number> };
+};
 // The package is CommonJS: at run time the default import is the function itself, which its typings do not say.
 const louvain = louvainModule as unknown as LouvainFn;
+
+/** A seeded generator keeps Louvain deterministic (it visits nodes in random order). */
+function seededRng(): () => number {
+  let s = 0x9e3779b9;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Split a set of accounts (the flagged members of one community) by their links among themselves. Modularity over a
+ * whole graph of hundreds of thousands of accounts cannot resolve small groups (the resolution limit: Fortunato and
+ * Barthélemy, PNAS 104, 36, 2007), so two small operations linked by shared public wrappers or proxy pools can fall
+ * into one community; within the community's own subgraph Louvain separates them. A single operation is split too
+ * (its accounts work in sub-teams, days and wrapper rotations, which gives its links structure of their own: Louvain
+ * on one simulated campaign's accounts finds modularity 0.4-0.5, more than on two small operators fused into one
+ * community, about 0.1), so no modularity threshold can tell the two cases apart; campaign assembly merges the parts
+ * that share the same wrappers again (src/detect/campaigns.ts). Parts smaller than `minPart` (too small to have wrappers of their own there) join the
+ * part they are most strongly linked to. Returns one part when there is nothing to split.
+ */
+export function splitCommunity(graph: UndirectedGraph, members: string[], minPart = 3): string[][] {
+  if (members.length < 2 * minPart) return [members];
+  const sub = new UndirectedGraph({ multi: false, allowSelfLoops: false });
+  const set = new Set(members);
+  for (const m of members) if (graph.hasNode(m)) sub.addNode(m);
+  for (const m of members) {
+    if (!graph.hasNode(m)) continue;
+    graph.forEachEdge(m, (_e, attr, a, b) => {
+      if (a === m && set.has(b) && !sub.hasEdge(a, b)) sub.addEdge(a, b, { weight: Number(attr.weight) });
+    });
+  }
+  if (sub.size === 0) return [members];
+  const d = louvain.detailed(sub, { getEdgeWeight: 'weight', rng: seededRng(), resolution: 1 });
+  const byPart = new Map<number, string[]>();
+  for (const [n, c] of Object.entries(d.communities)) (byPart.get(c) ?? byPart.set(c, []).get(c)!).push(n);
+  // Parts of minPart or more accounts stand; the others (and members without links among the flagged) join the part
+  // they are most strongly linked to.
+  const parts = [...byPart.values()].filter((p) => p.length >= minPart);
+  if (parts.length < 2) return [members];
+  const partOf = new Map<string, number>();
+  parts.forEach((p, i) => p.forEach((n) => partOf.set(n, i)));
+  for (const m of members) {
+    if (partOf.has(m)) continue;
+    const w = new Array<number>(parts.length).fill(0);
+    if (sub.hasNode(m))
+      sub.forEachNeighbor(m, (nb) => {
+        const c = partOf.get(nb);
+        if (c !== undefined) w[c]! += Number(sub.getEdgeAttribute(m, nb, 'weight'));
+      });
+    parts[w.indexOf(Math.max(...w))]!.push(m);
+  }
+  const out = parts.map((p) => p.sort());
+  return out.length > 1 ? out.sort((a, b) => a[0]!.localeCompare(b[0]!)) : [members];
+}
 
 /** Louvain communities over the combined, weighted link graph. Deterministic for the same links. */
 export async function detectCommunities(store: Store, minWeight = 0.05): Promise<Communities> {
@@ -130,15 +190,7 @@ export async function detectCommunities(store: Store, minWeight = 0.05): Promise
   const of = new Map<string, number>();
   const members = new Map<number, string[]>();
   if (g.order === 0) return { of, members, graph: g };
-  // A seeded generator keeps Louvain deterministic (it visits nodes in random order).
-  let s = 0x9e3779b9;
-  const rng = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const assignment = louvain(g, { getEdgeWeight: 'weight', rng, resolution: 1 });
+  const assignment = louvain(g, { getEdgeWeight: 'weight', rng: seededRng(), resolution: 1 });
   for (const [node, c] of Object.entries(assignment)) {
     of.set(node, c);
     let m = members.get(c);
