@@ -75,3 +75,16 @@ test('CoNaLa Stack Overflow titles are mostly coding or data analysis; the corpu
   assert.ok(conalaCode / conala >= 0.65, String(conalaCode / conala));
   assert.ok((dist.general_chat ?? 0) / rows.length < 0.7);
 });
+
+test('a persona sentence counts like a system prompt: the task decides, not who the assistant is told to be', () => {
+  // Each persona names another capability's domain; the task still wins.
+  assert.equal(cap('You are an expert mathematics assistant. Complete the task below thoroughly.\n\nWho was the first emperor of Rome?'), 'knowledge_qa');
+  assert.equal(cap('Who was the first emperor of Rome?\n\nAs a senior mathematics expert, answer in full.'), 'knowledge_qa');
+  assert.equal(cap('Act as a world-class data science specialist.\n### Instruction:\nWrite a poem about autumn rain.'), 'creative_writing');
+  // The persona still counts, at the system prompt's weight: alone it is not a task; with a vague one it tips it.
+  assert.equal(cap('You are an expert Python developer and tutor.'), 'general_chat');
+  assert.equal(cap('You are an expert Python developer. Please fix the bug here.'), 'coding');
+  // Not personas: no role noun.
+  assert.equal(cap('As a result, how do I reverse a string in JavaScript?'), 'coding');
+  assert.equal(cap('You are given a list of integers; write a Python function that returns the largest.'), 'coding');
+});

@@ -5,7 +5,8 @@
  *
  * Rules (scores add up):
  * - cue phrases: the sum of the weights of the distinct cues of the class found (1-1.5 strong, 0.3-0.6 weak), capped at 3;
- *   the system prompt's cues count half (a coding agent's system prompt says what the session is about);
+ *   the system prompt's cues count half (a coding agent's system prompt says what the session is about), and so do
+ *   the cues of a persona sentence in the prompt ("You are an expert mathematics assistant.");
  * - coding: a code fence (```) +1.5; code-character density ({ } ; = ( ) < > _ per character) above 4% +1, above 8% +2;
  *   two or more semicolons over several lines +0.5;
  * - reasoning_math: maths symbols (∑ ∫ ≤ ...) +1; LaTeX ($ with \\) +1; digits with arithmetic operators in a short text +0.5;
@@ -157,8 +158,8 @@ const ORDER: readonly Capability[] = [
 ];
 
 /**
- * Classifies a request from the prompt scan, an optional system-prompt scan (weighted half), the rubric strength and
- * the request shape. `groupOf` gives each capability's lexicon group index.
+ * Classifies a request from the prompt scan, an optional system-prompt scan and persona scan (each weighted half: see
+ * PERSONA in index.ts), the rubric strength and the request shape. `groupOf` gives each capability's lexicon group index.
  */
 export function classify(
   p: ScanResult,
@@ -167,6 +168,7 @@ export function classify(
   rubric: number,
   d: RequestShape,
   equation = false,
+  persona: ScanResult | null = null,
 ): Capability {
   const k = p.counts;
   const n = Math.max(1, k[C.chars]!);
@@ -178,6 +180,7 @@ export function classify(
     if (g !== undefined) {
       score += Math.min(3, p.sum[g]!);
       if (s !== null) score += 0.5 * Math.min(3, s.sum[g]!);
+      if (persona !== null) score += 0.5 * Math.min(3, persona.sum[g]!);
     }
     switch (cap) {
       case 'coding': {

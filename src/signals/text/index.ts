@@ -43,6 +43,32 @@ const CAP_GROUPS = new Map<Capability, number>(CAPABILITY_PHRASES.map(([cap, lis
 const LANG_G: LangGroups = LANG_GROUPS.map(([lang, list]) => [lang, LEX.addGroup(`lang.${lang}`, list)] as const);
 
 const promptScan = new ScanResult(LEX.groups.length);
+const taskScan = new ScanResult(LEX.groups.length);
+const personaScan = new ScanResult(LEX.groups.length);
+
+/**
+ * A persona sentence in the user's turn ("You are an expert mathematics assistant.", "Act as a senior data science
+ * specialist"): it says who the assistant should be, like a system prompt, not what is asked. Its cues count at the
+ * system prompt's weight in the capability classifier; without that, a wrapper's persona decided the capability of
+ * every request it carried (simulated reasoning-coercion traffic: 40% of knowledge questions and nearly all chat
+ * under a "mathematics expert" persona were classified as maths). Requires a role noun, so "as a result" or "you are
+ * given a list" are not personas.
+ */
+const PERSONA =
+  /(?:^|[\n.!?:]\s*)((?:you are|you're|act as|acting as|as an?|assume the role of|imagine you are|pretend to be)\s[^\n.!?]{0,120}?\b(?:assistant|expert|specialist|engineer|analyst|tutor|teacher|professor|scientist|researcher|developer|programmer|consultant|advisor|adviser|writer|editor|mathematician|coach)s?\b[^\n.!?]{0,80}[.!?]?)/g;
+
+/** The prompt without its persona sentences (blanked, so offsets and counts stay sane), or null when it has none. */
+function splitPersona(p: string): [task: string, persona: string] | null {
+  PERSONA.lastIndex = 0;
+  if (!PERSONA.test(p)) return null;
+  PERSONA.lastIndex = 0;
+  let persona = '';
+  const task = p.replace(PERSONA, (m: string, role: string) => {
+    persona += role + '\n';
+    return m.slice(0, m.length - role.length) + ' ';
+  });
+  return [task, persona];
+}
 
 /** System prompts' scans, memoised: agents send one system prompt thousands of times. Bounded; cleared when full. */
 const systemScans = new Map<string, ScanResult>();
@@ -69,7 +95,11 @@ export function textSignals(prompt: string | null, system: string | null, d: Tex
     cot = 1 - (1 - cot) * (1 - SYSTEM_WEIGHT * s.strength(G_COT));
     rubric = 1 - (1 - rubric) * (1 - SYSTEM_WEIGHT * s.strength(G_RUBRIC));
   }
-  const capability = classify(r, s, CAP_GROUPS, rubric, d, EQUATION.test(p));
+  const split = splitPersona(p);
+  const capability =
+    split === null
+      ? classify(r, s, CAP_GROUPS, rubric, d, EQUATION.test(p))
+      : classify(LEX.scan(split[0], taskScan), s, CAP_GROUPS, rubric, d, EQUATION.test(split[0]), LEX.scan(split[1], personaScan));
   // Language of the prompt; of the system prompt when the prompt says nothing.
   let lang = guessLang(r, LANG_G);
   if (lang === 'und' && s !== null && p.length < 20) lang = guessLang(s, LANG_G);
