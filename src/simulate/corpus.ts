@@ -40,6 +40,16 @@ export function guessCapability(text: string, source = ''): Capability {
   return 'general_chat';
 }
 
+/** Texts by the capability `guessCapability` gives them (the simulator's ground truth for corpus text). */
+export function byCapability(texts: readonly string[]): Map<Capability, string[]> {
+  const m = new Map<Capability, string[]>();
+  for (const t of texts) {
+    const cap = guessCapability(t);
+    (m.get(cap) ?? m.set(cap, []).get(cap)!).push(t);
+  }
+  return m;
+}
+
 function readLines(path: string): unknown[] {
   let text: string;
   try {

@@ -175,13 +175,17 @@ export class RecordMaker {
   private attackPrompt(c: CampaignRuntime, day: number, rng: Rng): Prompt {
     const cap = c.caps.pick(rng);
     const lang = c.langs.pick(rng);
-    const corp = this.w.corpora;
+    // Public pipeline templates and seed tasks are drawn only for the capability they are about (guessCapability, as
+    // for benign corpus prompts), so that the label of a campaign call describes its text: a Code Alpaca seed task
+    // used as a "knowledge Q&A" call made the campaign's true capability mix say what its traffic did not.
+    const templates = this.w.campaignTemplates.get(cap);
+    const seeds = this.w.campaignSeeds.get(cap);
     let text: string;
     let extra: ReturnType<typeof task> | null = null;
-    if (corp.generationTemplates.length > 0 && cap !== 'agentic_tool_use' && cap !== 'vision' && rng.chance(0.1)) {
-      text = rng.pick(corp.generationTemplates);
-    } else if (corp.seedTasks.length > 0 && (cap === 'knowledge_qa' || cap === 'general_chat' || cap === 'coding') && rng.chance(0.35)) {
-      text = rng.pick(corp.seedTasks);
+    if (templates && cap !== 'agentic_tool_use' && cap !== 'vision' && rng.chance(0.1)) {
+      text = rng.pick(templates);
+    } else if (seeds && rng.chance(0.35)) {
+      text = rng.pick(seeds);
     } else {
       extra = task(cap, lang, rng);
       text = extra.text;

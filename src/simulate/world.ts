@@ -8,7 +8,7 @@ import type { Capability } from '../model/capabilities.js';
 import type { ApiIndex } from './bodies.js';
 import { enabledBehaviours, type Behaviour, type BehaviourSwitches } from './behaviours.js';
 import { CampaignRuntime } from './campaign.js';
-import { emptyCorpora, loadCorpora, type Corpora } from './corpus.js';
+import { byCapability, emptyCorpora, loadCorpora, type Corpora } from './corpus.js';
 import { agentUserAgent, asnsOf, type Asn, COMMON_EMAIL, companyDomain, COUNTRIES, DISPOSABLE_EMAIL, ipIn, ipv6For, subnetIn, UNIVERSITY_DOMAINS, userAgent, USER_AGENTS } from './network.js';
 import { PRESETS, type ModelSpec, type PresetSpec } from './presets.js';
 import { indexCorpus } from './prompts.js';
@@ -112,6 +112,9 @@ export class World {
   readonly models: ModelPlan;
   readonly corpora: Corpora;
   readonly corpusIdx: Map<Capability, number[]>;
+  /** Pipeline templates and seed tasks by capability, for campaign traffic. */
+  readonly campaignTemplates: Map<Capability, string[]>;
+  readonly campaignSeeds: Map<Capability, string[]>;
   readonly startMs: number;
   readonly endMs: number;
 
@@ -131,6 +134,8 @@ export class World {
     this.behaviours = enabledBehaviours(cfg.behaviours);
     this.corpora = cfg.benignCorpus?.length || cfg.templateCorpus?.length ? loadCorpora(cfg.benignCorpus, cfg.templateCorpus) : emptyCorpora();
     this.corpusIdx = indexCorpus(this.corpora);
+    this.campaignTemplates = byCapability(this.corpora.generationTemplates);
+    this.campaignSeeds = byCapability(this.corpora.seedTasks);
     this.models = this.planModels();
     this.build();
   }
