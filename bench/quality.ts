@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { simulate, PRESET_NAMES, type PresetName } from '../src/simulate/index.js';
 import { analyzeStore, loadModel, writeResults } from '../src/detect/analyze.js';
 import { trainModel } from '../src/detect/train.js';
+import { trainOnline } from '../src/stream/train-online.js';
 import { simStore } from '../src/cli/commands/analyze.js';
 import { loadEvalInput, runEval } from '../src/eval/index.js';
 
@@ -40,7 +41,7 @@ let modelPath = process.argv.includes('--model') ? resolve(arg('model', '')) : j
 if (!process.argv.includes('--model')) {
   const sets = [];
   for (const p of PRESET_NAMES) for (const s of trainSeeds) sets.push(await simStore(await sim(p, s)));
-  const model = await trainModel(sets, { log });
+  const model = await trainOnline(sets, await trainModel(sets, { log }), { log });
   for (const s of sets) s.store.close();
   writeFileSync(modelPath, JSON.stringify(model, null, 1) + '\n');
   modelPath = resolve(modelPath);

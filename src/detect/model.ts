@@ -15,6 +15,13 @@ export interface LinearModel {
   bias: number;
 }
 
+/** Two stages and their thresholds (the batch model, or the online model trained on account prefixes). */
+export interface StagedModel {
+  stage1: LinearModel;
+  stage2: LinearModel;
+  thresholds: ModelFile['thresholds'];
+}
+
 export interface ModelFile {
   format: 'distillguard-model';
   version: number;
@@ -31,6 +38,13 @@ export interface ModelFile {
     /** The benign false-positive budgets the thresholds were chosen for, measured on the training data. */
     fpBudget: { distillation: number; suspicious: number };
   };
+  /**
+   * The streaming detector's model (optional): the same features fitted on accounts' histories cut at each point
+   * where the detector scores them, so that an account's first calls are judged by what first calls look like; its
+   * thresholds hold the benign budget over every point of an account's history (any restriction counts). Without it,
+   * the streaming detector applies the batch stages.
+   */
+  online?: StagedModel & { training: Record<string, unknown> };
 }
 
 export const MODEL_VERSION = 1;

@@ -114,7 +114,7 @@ export function communityFeatures(rows: AccountRow[], comm: Communities, links: 
 
 export type { Reason, Verdict } from '../model/results.js';
 
-export function verdictOf(score: number, model: ModelFile): Verdict {
+export function verdictOf(score: number, model: Pick<ModelFile, 'thresholds'>): Verdict {
   if (score >= model.thresholds.distillation) return 'distillation';
   if (score >= model.thresholds.suspicious) return 'suspicious';
   return 'benign';

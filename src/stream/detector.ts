@@ -32,6 +32,8 @@ export interface DetectorOptions extends Partial<SharedOptions> {
    * score, or when new links arrived, an hour has passed and it is not yet a distiller (a geometric schedule: O(log n) scores per account).
    */
   eagerUntil: number;
+  /** Called at every scoring with the account's inputs (training the online model from replays; off otherwise). */
+  onScore?: (account: string, n: number, x1: number[], x2: number[]) => void;
 }
 
 export const DEFAULT_DETECTOR: DetectorOptions = { joinP1: 0.5, minCampaign: 3, eagerUntil: 16 };
@@ -141,7 +143,8 @@ export class OnlineDetector implements VerdictSource {
   }
 
   private score(a: string, e: Entry): void {
-    const m = this.model;
+    // The online model (trained on account prefixes, `trainOnline`) when the model file has one; else the batch stages.
+    const m = this.model.online ?? this.model;
     e.scoredAt = e.state.n;
     e.scoredTs = this.shared.now;
     e.linked = false;
@@ -167,6 +170,7 @@ export class OnlineDetector implements VerdictSource {
     const nb = ws > 0 ? s / ws : 0;
     const st = this.links.strength.get(a);
     const x2 = [...x1, Math.log1p(Math.min(size, 20)), others, nb, ...LINK_KINDS.map((k) => Math.log1p(st?.[k] ?? 0))];
+    this.opts.onScore?.(a, e.state.n, x1, x2);
     const score = predict(x2, m.stage2);
     const verdict: Verdict = verdictOf(score, m);
     let campaign: string | null = null;

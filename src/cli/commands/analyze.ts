@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { DEFAULT_DB, Store } from '../../store/store.js';
 import { analyzeStore, loadModel, writeResults, type AnalysisResult } from '../../detect/analyze.js';
 import { trainModel, type TrainingSet } from '../../detect/train.js';
+import { trainOnline } from '../../stream/train-online.js';
 import { EXIT, UserError } from '../errors.js';
 import { int, table } from '../format.js';
 import { ingestDefaults, runIngest, type IngestCliOptions } from './ingest.js';
@@ -126,7 +127,8 @@ export function registerTrain(program: Command): void {
     .option('--out <file>', 'model file to write', 'models/model.json')
     .option('--fp-budget <rate>', 'benign false-positive budget for the distillation verdict', '0.0003')
     .option('--fp-suspicious <rate>', 'benign false-positive budget for the suspicious verdict', '0.005')
-    .action(async (o: { data?: string[]; db?: string; labels?: string; out: string; fpBudget: string; fpSuspicious: string }) => {
+    .option('--no-online', "skip the streaming detector's model (fitted on replays of the training data, cut at each point where it scores an account)")
+    .action(async (o: { data?: string[]; db?: string; labels?: string; out: string; fpBudget: string; fpSuspicious: string; online: boolean }) => {
       const sets: TrainingSet[] = [];
       try {
         for (const d of o.data ?? []) sets.push(await simStore(resolve(d)));
@@ -135,11 +137,9 @@ export function registerTrain(program: Command): void {
           sets.push({ name: o.db, store: await Store.open(o.db), labels: readLabels(o.labels) });
         }
         if (sets.length === 0) throw new UserError('nothing to train on: give --data DIR... or --db FILE --labels FILE', EXIT.USAGE);
-        const model = await trainModel(sets, {
-          fpDistillation: Number(o.fpBudget),
-          fpSuspicious: Number(o.fpSuspicious),
-          log: (s) => process.stdout.write(s + '\n'),
-        });
+        const log = (s: string) => process.stdout.write(s + '\n');
+        let model = await trainModel(sets, { fpDistillation: Number(o.fpBudget), fpSuspicious: Number(o.fpSuspicious), log });
+        if (o.online) model = await trainOnline(sets, model, { fpDistillation: Number(o.fpBudget), log });
         mkdirSync(dirname(resolve(o.out)), { recursive: true });
         writeFileSync(o.out, JSON.stringify(model, null, 1) + '\n');
         process.stdout.write(`model written to ${o.out}\n`);
