@@ -76,6 +76,15 @@ test('CoNaLa Stack Overflow titles are mostly coding or data analysis; the corpu
   assert.ok((dist.general_chat ?? 0) / rows.length < 0.7);
 });
 
+test('explanation requests in languages whose verb takes suffixes, and the Chinese request form', () => {
+  assert.equal(cap('¿Puedes explicarme el interés compuesto de forma sencilla?'), 'knowledge_qa');
+  assert.equal(cap('Puoi spiegarmi la fotosintesi in modo semplice?'), 'knowledge_qa');
+  assert.equal(cap('Bisakah kamu menjelaskan sistem imun dengan sederhana?'), 'knowledge_qa');
+  assert.equal(cap('请用简单的语言解释一下光合作用。'), 'knowledge_qa');
+  // Code still decides when there is code to explain.
+  assert.equal(cap('请解释一下这段代码的作用'), 'coding');
+});
+
 test('a persona sentence counts like a system prompt: the task decides, not who the assistant is told to be', () => {
   // Each persona names another capability's domain; the task still wins.
   assert.equal(cap('You are an expert mathematics assistant. Complete the task below thoroughly.\n\nWho was the first emperor of Rome?'), 'knowledge_qa');

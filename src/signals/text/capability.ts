@@ -128,9 +128,9 @@ export const CAPABILITY_PHRASES: ReadonlyArray<readonly [Capability, PhraseList]
     ['ما هو', 0.8], ['ما هي', 0.8], ['لماذا', 0.6], ['क्या है', 0.8], ['क्यों', 0.6], ['nedir', 0.8], ['neden', 0.5], ['là gì', 0.8],
     ['tại sao', 0.6], ['apa itu', 0.8], ['mengapa', 0.6], ['co to jest', 0.8], ['dlaczego', 0.6], ['wat is', 0.8], ['waarom', 0.6],
     // "explain" in other languages (as weak as the English cue: with a question it makes a knowledge question).
-    ['explica', 0.5], ['explicar', 0.5], ['explique', 0.5], ['expliquer', 0.5], ['erkläre', 0.5], ['erklären', 0.5], ['spiega', 0.5],
-    ['spiegare', 0.5], ['объясни', 0.5], ['объяснить', 0.5], ['解释', 0.5], ['説明', 0.5], ['설명', 0.5], ['شرح', 0.5], ['समझा*', 0.5],
-    ['açıkla*', 0.5], ['giải thích', 0.5], ['jelaskan', 0.5], ['wyjaśnij', 0.5], ['wyjaśnić', 0.5], ['uitleggen', 0.5], ['leg uit', 0.5],
+    // Stems where the verb takes suffixes (explicarme, spiegarmi, menjelaskan).
+    ['explica*', 0.5], ['explique', 0.5], ['expliquer', 0.5], ['erkläre', 0.5], ['erklären', 0.5], ['spieg*', 0.5], ['объясни', 0.5], ['объяснить', 0.5], ['解释', 0.5], ['解释一下', 0.9], ['説明', 0.5], ['설명', 0.5], ['شرح', 0.5], ['समझा*', 0.5],
+    ['açıkla*', 0.5], ['giải thích', 0.5], ['jelaskan', 0.5], ['menjelaskan', 0.5], ['wyjaśnij', 0.5], ['wyjaśnić', 0.5], ['uitleggen', 0.5], ['leg uit', 0.5],
   ]],
 ];
 
