@@ -121,8 +121,11 @@ export class CampaignRuntime {
     return this.behaviours.has(b);
   }
 
-  /** Wrap a task in one of the wrappers active on this day. */
-  wrap(task: string, day: number, rng: Rng, lang: string): [text: string, cot: boolean] {
+  /**
+   * Wrap a task in one of the wrappers active on this day: the parts of the prompt, [before, task, after] or,
+   * with a chain-of-thought request, [before, task, after, "\n\n", request]; their concatenation is the prompt.
+   */
+  wrap(task: string, day: number, rng: Rng, lang: string): string[] {
     let w: Wrapper;
     if (this.wrappers.length === 1) w = this.wrappers[0] as Wrapper;
     else {
@@ -131,12 +134,10 @@ export class CampaignRuntime {
       const base = (epoch * 5 + this.seedHash) % this.wrappers.length;
       w = this.wrappers[(base + rng.int(3) * 7) % this.wrappers.length] as Wrapper;
     }
-    let t = w.before + task + w.after;
     if (this.cot.length > 0 && rng.chance(this.cotShare)) {
       const local = lang !== 'en' ? phrases(lang).cot : null;
-      t += '\n\n' + (local && rng.chance(0.8) ? rng.pick(local) : rng.pick(this.cot));
-      return [t, true];
+      return [w.before, task, w.after, '\n\n', local && rng.chance(0.8) ? rng.pick(local) : rng.pick(this.cot)];
     }
-    return [t, false];
+    return [w.before, task, w.after];
   }
 }

@@ -11,7 +11,7 @@ import { mkdirSync, openSync, closeSync, writeSync, statSync, writeFileSync } fr
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { BEHAVIOURS } from './behaviours.js';
-import { planUnits, type UnitResult } from './generate.js';
+import { planUnits, writeMember, type UnitResult } from './generate.js';
 import { accountOrder, campaignTruth, writeAccounts, writeLabels } from './outputs.js';
 import { runUnits } from './run.js';
 import { SLICE_MS } from './schedule.js';
@@ -67,7 +67,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateSummary> 
   try {
     await runUnits(world, cfg, units, workers, async (r: UnitResult) => {
       if (r.gz.length > 0) {
-        writeSync(fd, r.gz);
+        writeMember(fd, r);
         wroteAny = true;
       }
       records += r.records;

@@ -15,6 +15,12 @@ export interface Prompt {
   lang: string;
   /** Final user turn (plain text). */
   user: string;
+  /**
+   * The same turn as the parts it was concatenated from, when they are known (campaign traffic): parts at even
+   * indices recur (wrapper text, chain-of-thought requests), odd ones are the task and separators. Written part
+   * by part, so the recurring parts are escaped once (see JsonBuf.joined). null: write `user`.
+   */
+  userParts: string[] | null;
   system: string | null;
   /** Earlier turns, alternating user/assistant, oldest first. */
   history: string[] | null;
@@ -165,7 +171,7 @@ export function chatHistory(lang: string, turns: number, rng: Rng, ctx: GenConte
 
 /** A benign prompt: from the corpus (when given and the capability matches) or the generator. */
 export function benignPrompt(cap: Capability, lang: string, rng: Rng, ctx: GenContext, byCap: Map<Capability, number[]>): Prompt {
-  const p: Prompt = { cap, lang, user: '', system: null, history: null, tools: null, steps: 0, image: null, cot: false };
+  const p: Prompt = { cap, lang, user: '', userParts: null, system: null, history: null, tools: null, steps: 0, image: null, cot: false };
   const pool = byCap.get(cap);
   if (pool && pool.length > 0 && rng.chance(ctx.corpusShare)) {
     const cp = ctx.corpora.prompts[rng.pick(pool)];

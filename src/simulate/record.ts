@@ -4,9 +4,10 @@
  * (seed, account, slice, k), so a record does not depend on which worker or unit produced it.
  */
 import { CAPABILITIES, type Capability } from '../model/capabilities.js';
-import { API_ANTHROPIC, type ApiIndex, ENDPOINTS, type Exchange, requestJson, responseJson } from './bodies.js';
+import { API_ANTHROPIC, type ApiIndex, ENDPOINTS, type Exchange, writeRequest, writeResponse } from './bodies.js';
 import type { CampaignRuntime } from './campaign.js';
-import { ipIn } from './network.js';
+import { JsonBuf } from './jsonbuf.js';
+import type { Asn } from './network.js';
 import { benignPrompt, chatHistory, type GenContext, type Prompt, task } from './prompts.js';
 import { responseText, thinkingText } from './responses.js';
 import { hash, hex32, Rng, SALT } from './rng.js';
@@ -17,6 +18,7 @@ import { HOUR_LIMIT, K_CLASS, K_CODING_AGENT, K_ENTERPRISE, K_EVAL, K_SYNTH, typ
 export const CAP_INDEX = new Map<Capability, number>(CAPABILITIES.map((c, i) => [c, i]));
 
 const HEX = hex32;
+const HEX_DIGITS = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 
 /** The opaque id of call k of account acc in slice s (the label writer recomputes it). */
 export function recordId(seedMix: number, acc: number, s: number, k: number): string {
@@ -28,12 +30,19 @@ export function recordId(seedMix: number, acc: number, s: number, k: number): st
   return `req_${HEX(h1)}${HEX(h2)}${HEX(h3)}`;
 }
 
+/** recordId() without the "req_" prefix, written as bytes. */
+function writeRecordId(o: JsonBuf, seedMix: number, acc: number, s: number, k: number): void {
+  o.hex32(hash(seedMix, SALT.recordId, acc, s, k));
+  o.hex32(hash(seedMix ^ 0x68e31da4, SALT.recordId, k, acc, s));
+  o.hex32(hash(seedMix ^ 0x2545f491, s, SALT.recordId, k, acc));
+}
+
 const CHATTY = new Set<Capability>(['general_chat', 'knowledge_qa', 'creative_writing', 'translation']);
 const HOUR = 3_600_000;
 
+/** What the unit's tallies need of a record written by make() (one object, reused). */
 export interface Made {
   ts: number;
-  line: string;
   cap: Capability;
   model: string;
 }
@@ -41,15 +50,52 @@ export interface Made {
 export class RecordMaker {
   private readonly rng = new Rng(1);
   private readonly ctx: GenContext;
+  private readonly made: Made = { ts: 0, cap: 'general_chat', model: '' };
+  private readonly x: Exchange = {
+    api: API_ANTHROPIC,
+    model: '',
+    prompt: { cap: 'general_chat', lang: 'en', user: '', userParts: null, system: null, history: null, tools: null, steps: 0, image: null, cot: false },
+    maxTokens: 0,
+    thinkingBudget: 0,
+    effort: null,
+    temperature: null,
+    stream: false,
+    metadataUser: null,
+    status: 200,
+    text: '',
+    thinking: null,
+    toolCall: false,
+    inTok: 0,
+    outTok: 0,
+    reasoningTok: 0,
+    stop: 'end_turn',
+    rid: new Uint8Array(32),
+    created: 0,
+  };
+  /** Pre-written account fields (see accountFields()): by account, key and address; by rotating ASN and user agent. */
+  private readonly fields = new Map<number, Buffer>();
+  private readonly fieldsTail = new Map<Asn, Map<string, Buffer>>();
+  private readonly scratch = new JsonBuf(1 << 12);
+  /** See modelEndpoint(), by API. */
+  private readonly modelEp = [new Map<string, Buffer>(), new Map<string, Buffer>(), new Map<string, Buffer>()];
+  /** "YYYY-MM-DDTHH:" of the hour last written (records come sorted, so the hour rarely changes). */
+  private hourMs = NaN;
+  private hourText: Buffer = Buffer.alloc(0);
 
   constructor(private readonly w: World) {
     this.ctx = { corpora: w.corpora, corpusShare: w.corpora.prompts.length > 0 || w.corpora.conversations.length > 0 ? 0.6 : 0 };
   }
 
+  /** The time of call k of account acc in slice s: the first draw of the call's RNG (as in make()). */
+  ts(acc: number, s: number, k: number, attack: boolean): number {
+    return this.w.clock.sliceStart(s) + this.rng.reseed(this.w.seedMix, acc, s, (k << 1) | (attack ? 1 : 0)).int(HOUR);
+  }
+
   /**
+   * Write the record (one JSON line, newline included) into o.
    * @param kStream index of the call within its stream in this slice (for rate limits)
    */
-  make(a: SimAccount, s: number, k: number, attack: boolean, kStream: number): Made {
+  make(o: JsonBuf, a: SimAccount, s: number, k: number, attack: boolean, kStream: number): Made {
     const w = this.w;
     const rng = this.rng.reseed(w.seedMix, a.idx, s, (k << 1) | (attack ? 1 : 0));
     const ts = w.clock.sliceStart(s) + rng.int(HOUR);
@@ -107,54 +153,173 @@ export class RecordMaker {
       reasoningTok = 0;
     }
     const stream = rng.chance(a.streamShare);
-    const x: Exchange = {
-      api,
-      model,
-      prompt: p,
-      maxTokens,
-      thinkingBudget: think && api === API_ANTHROPIC ? budget : 0,
-      effort: api !== API_ANTHROPIC ? effort : null,
-      temperature: think && api === API_ANTHROPIC ? null : a.temperature,
-      stream,
-      metadataUser: a.metaUser,
-      status,
-      text,
-      thinking: think && api !== 1 ? thinkingText(rng) : null,
-      toolCall,
-      inTok,
-      outTok,
-      reasoningTok,
-      stop,
-      rid: rng.hex(4),
-      created: Math.floor(ts / 1000),
-    };
+    // one Exchange per maker, refilled for each record (an object literal per record was measurable GC)
+    const x = this.x;
+    x.api = api;
+    x.model = model;
+    x.prompt = p;
+    x.maxTokens = maxTokens;
+    x.thinkingBudget = think && api === API_ANTHROPIC ? budget : 0;
+    x.effort = api !== API_ANTHROPIC ? effort : null;
+    x.temperature = think && api === API_ANTHROPIC ? null : a.temperature;
+    x.stream = stream;
+    x.metadataUser = a.metaUser;
+    x.status = status;
+    x.text = text;
+    x.thinking = think && api !== 1 ? thinkingText(rng) : null;
+    x.toolCall = toolCall;
+    x.inTok = inTok;
+    x.outTok = outTok;
+    x.reasoningTok = reasoningTok;
+    x.stop = stop;
+    // the response id suffix: 4 random words as 32 hex digits, written once into reused bytes
+    for (let i = 0; i < 4; i++) {
+      const u = rng.u32();
+      for (let j = 0; j < 8; j++) x.rid[i * 8 + j] = HEX_DIGITS[(u >>> (28 - 4 * j)) & 15] as number;
+    }
+    x.created = Math.floor(ts / 1000);
     const latency = status === 200 ? Math.round((250 + outTok * (stream ? 8 : 11)) * (0.7 + 0.6 * rng.float())) : 30 + rng.int(400);
 
-    // network
-    let ip: string;
-    let asn: number;
-    let country: string;
+    // network (a rotating address is written below, octet by octet, from the same draws as ipIn())
+    let rotAs: Asn | null = null;
+    let ipA = 0;
+    let ipB = 0;
+    let ipC = 0;
+    let ipD = 0;
+    let ipIdx = 0;
     const net = a.net;
     if (net.rotate) {
-      const as = rng.pick(net.rotate);
-      ip = ipIn(as, rng);
-      asn = as.asn;
-      country = as.country;
-    } else {
-      const i = net.ips.length > 1 && rng.chance(0.25) ? 1 : 0;
-      ip = net.ips[i] as string;
-      const as = net.asns[i] ?? net.asns[0];
-      asn = as?.asn ?? 0;
-      country = as?.country ?? a.country;
-    }
-    const key = a.keys.length > 1 && rng.chance(0.3) ? a.keys[1] : a.keys[0];
+      rotAs = rng.pick(net.rotate);
+      const pfx = rng.pick(rotAs.prefixes);
+      ipA = pfx[0];
+      ipB = pfx[1];
+      ipC = rng.int(256);
+      ipD = 1 + rng.int(254);
+    } else ipIdx = net.ips.length > 1 && rng.chance(0.25) ? 1 : 0;
+    const keyIdx = a.keys.length > 1 && rng.chance(0.3) ? 1 : 0;
 
-    const line =
-      `{"id":"${recordId(w.seedMix, a.idx, s, k)}","ts":"${new Date(ts).toISOString()}","account_id":"${a.id}"` +
-      (a.orgId ? `,"org_id":"${a.orgId}"` : '') +
-      `,"api_key_id":"${key}","ip":"${ip}","asn":${asn},"country":"${country}","user_agent":${JSON.stringify(a.ua)},"model":"${model}","endpoint":"${ENDPOINTS[api]}"` +
-      `,"request":${requestJson(x)},"response":${responseJson(x)},"input_tokens":${inTok},"output_tokens":${outTok},"status":${status},"latency_ms":${latency}}`;
-    return { ts, line, cap: p.cap, model };
+    o.lit('{"id":"req_');
+    writeRecordId(o, w.seedMix, a.idx, s, k);
+    o.lit('","ts":"');
+    this.isoTime(o, ts);
+    if (rotAs) {
+      o.bytes(this.accountFields(a, keyIdx, -1, null));
+      o.num(ipA);
+      o.byte(46);
+      o.num(ipB);
+      o.byte(46);
+      o.num(ipC);
+      o.byte(46);
+      o.num(ipD);
+      o.bytes(this.accountFields(a, keyIdx, -1, rotAs));
+    } else o.bytes(this.accountFields(a, keyIdx, ipIdx, null));
+    o.bytes(this.modelEndpoint(model, api));
+    writeRequest(o, x);
+    o.lit(',"response":');
+    writeResponse(o, x);
+    o.lit(',"input_tokens":');
+    o.num(inTok);
+    o.lit(',"output_tokens":');
+    o.num(outTok);
+    if (status === 200) o.lit(',"status":200,"latency_ms":');
+    else {
+      o.lit(',"status":');
+      o.num(status);
+      o.lit(',"latency_ms":');
+    }
+    o.num(latency);
+    o.raw('}\n');
+    const m = this.made;
+    m.ts = ts;
+    m.cap = p.cap;
+    m.model = model;
+    return m;
+  }
+
+  /**
+   * The fields that depend only on the account and its choice of key and address, pre-written:
+   * `","account_id":…,"user_agent":<ua>` for fixed address ipIdx; for a rotating address (ipIdx -1), the part
+   * up to `"ip":"` (as null) or the part from `","asn":` on (as: the address's ASN). About 12 writes a record
+   * become one or three (each write into the buffer costs ~250-300 instructions, counted with valgrind).
+   * Bounded: cleared beyond 50k entries (at scale 1 there are far more accounts than that).
+   */
+  private accountFields(a: SimAccount, keyIdx: number, ipIdx: number, as: Asn | null): Buffer {
+    let byUa: Map<string, Buffer> | undefined;
+    let id = 0;
+    let v: Buffer | undefined;
+    if (as) {
+      byUa = this.fieldsTail.get(as);
+      if (byUa === undefined) this.fieldsTail.set(as, (byUa = new Map()));
+      v = byUa.get(a.ua);
+    } else {
+      id = ipIdx < 0 ? -1 - ((a.idx << 1) | keyIdx) : (a.idx << 2) | (keyIdx << 1) | ipIdx;
+      v = this.fields.get(id);
+    }
+    if (v !== undefined) return v;
+    const t = this.scratch;
+    t.pos = 0;
+    if (as) {
+      t.lit('","asn":');
+      t.num(as.asn);
+      t.lit(',"country":"');
+      t.raw(as.country);
+      t.lit('","user_agent":');
+      t.cached(a.ua);
+    } else {
+      t.lit('","account_id":"');
+      t.raw(a.id);
+      if (a.orgId) {
+        t.lit('","org_id":"');
+        t.raw(a.orgId);
+      }
+      t.lit('","api_key_id":"');
+      t.raw(a.keys[keyIdx] as string);
+      t.lit('","ip":"');
+      if (ipIdx >= 0) {
+        t.raw(a.net.ips[ipIdx] as string);
+        const asn = a.net.asns[ipIdx] ?? a.net.asns[0];
+        t.lit('","asn":');
+        t.num(asn?.asn ?? 0);
+        t.lit(',"country":"');
+        t.raw(asn?.country ?? a.country);
+        t.lit('","user_agent":');
+        t.cached(a.ua);
+      }
+    }
+    v = Buffer.from(t.buf.subarray(0, t.pos));
+    if (byUa) {
+      if (byUa.size >= 10_000) byUa.clear();
+      byUa.set(a.ua, v);
+    } else {
+      if (this.fields.size >= 50_000) this.fields.clear();
+      this.fields.set(id, v);
+    }
+    return v;
+  }
+
+  /** `,"model":"<model>","endpoint":"<endpoint>","request":` (one write instead of five). */
+  private modelEndpoint(model: string, api: ApiIndex): Buffer {
+    const m = this.modelEp[api] as Map<string, Buffer>;
+    let v = m.get(model);
+    if (v === undefined) m.set(model, (v = Buffer.from(`,"model":"${model}","endpoint":"${ENDPOINTS[api]}","request":`)));
+    return v;
+  }
+
+  /** ISO 8601 time in ms, as Date.prototype.toISOString writes it. */
+  private isoTime(o: JsonBuf, ts: number): void {
+    const h = Math.floor(ts / HOUR) * HOUR;
+    if (h !== this.hourMs) {
+      this.hourMs = h;
+      this.hourText = Buffer.from(new Date(h).toISOString().slice(0, 14));
+    }
+    o.bytes(this.hourText);
+    const r = ts - h;
+    o.pad2(Math.floor(r / 60_000));
+    o.byte(58);
+    o.pad2(Math.floor(r / 1000) % 60);
+    o.byte(46);
+    o.pad3(r % 1000);
+    o.byte(90);
   }
 
   /** Which model: the new one is adopted gradually by benign users; a pivoting operator moves half within 24 h. */
@@ -191,17 +356,20 @@ export class RecordMaker {
       text = extra.text;
     }
     const eff = extra?.lang ?? 'en';
-    const [user, cot] = c.wrap(text, day, rng, eff);
+    const parts = c.wrap(text, day, rng, eff);
+    let user = '';
+    for (const part of parts) user += part;
     return {
       cap,
       lang: eff,
       user,
+      userParts: parts,
       system: rng.chance(c.systemShare) ? rng.pick(c.systems) : null,
       history: rng.chance(0.06) ? chatHistory(lang, 1, rng, this.ctx) : null,
       tools: extra?.tools ?? null,
       steps: extra?.steps ?? 0,
       image: extra?.image ?? null,
-      cot,
+      cot: parts.length > 3,
     };
   }
 
@@ -251,7 +419,7 @@ export class RecordMaker {
 }
 
 function plain(cap: Capability, lang: string, user: string, cot = false): Prompt {
-  return { cap, lang, user, system: null, history: null, tools: null, steps: 0, image: null, cot };
+  return { cap, lang, user, userParts: null, system: null, history: null, tools: null, steps: 0, image: null, cot };
 }
 
 const SYNTH_CAP: Capability[] = ['general_chat', 'creative_writing', 'creative_writing', 'creative_writing', 'knowledge_qa'];

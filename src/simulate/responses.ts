@@ -45,14 +45,16 @@ const WHAT = ['a correct and efficient solution', 'an off-by-one in the boundary
 // Every output is drawn from precomputed strings: the same string objects recur, so escaping them can be cached.
 const CODE_ANSWERS = PROG_LANGS.flatMap((pl) => CODE.map((c) => `Here is a ${pl} version:\n\`\`\`\n${c}\n\`\`\`\nIt runs in O(n) time.`));
 const THINKING = THINK.flatMap((t) => WHAT.map((w) => t.replace('{w}', w)));
-const LOCAL = new Map<string, string>();
+/** Localised outputs by language, then by English text (both keys are pooled strings, so lookups are cheap). */
+const LOCAL = new Map<string, Map<string, string>>();
 
 export function responseText(cap: Capability, lang: string, rng: Rng): string {
   const t = cap === 'coding' ? rng.pick(CODE_ANSWERS) : rng.pick(PROSE[cap] ?? (PROSE.general_chat as string[]));
   if (lang === 'en') return t;
-  const key = lang + '\u0000' + t;
-  let l = LOCAL.get(key);
-  if (l === undefined) LOCAL.set(key, (l = `${phrases(lang).lead}: ${t}`));
+  let byText = LOCAL.get(lang);
+  if (byText === undefined) LOCAL.set(lang, (byText = new Map()));
+  let l = byText.get(t);
+  if (l === undefined) byText.set(t, (l = `${phrases(lang).lead}: ${t}`));
   return l;
 }
 

@@ -1,6 +1,7 @@
 /**
  * Runs work units on worker threads (or in this thread) and hands the results to `sink` strictly in unit
  * order. At most a few units are in flight or waiting, so memory stays flat whatever the output size.
+ * Raw (gzip level 0) unit buffers go back to the thread that made them once the sink is done with them.
  */
 import { Worker } from 'node:worker_threads';
 import { UnitGenerator, type UnitResult } from './generate.js';
@@ -11,7 +12,9 @@ export async function runUnits(world: World, cfg: WorldConfig, units: ReadonlyAr
     const gen = new UnitGenerator(world);
     for (let i = 0; i < units.length; i++) {
       const [s0, s1] = units[i] as readonly [number, number];
-      await sink(gen.run(i, s0, s1));
+      const r = gen.run(i, s0, s1);
+      await sink(r);
+      if (r.crc >= 0) gen.recycle(r.gz.buffer);
     }
     return;
   }
@@ -20,6 +23,7 @@ export async function runUnits(world: World, cfg: WorldConfig, units: ReadonlyAr
   const pool: Worker[] = [];
   const inFlight = new Map<Worker, number>();
   const done = new Map<number, UnitResult>();
+  const madeBy = new Map<number, Worker>();
   let nextUnit = 0;
   let nextWrite = 0;
   let writing = Promise.resolve();
@@ -48,6 +52,9 @@ export async function runUnits(world: World, cfg: WorldConfig, units: ReadonlyAr
           const r = done.get(nextWrite) as UnitResult;
           done.delete(nextWrite);
           await sink(r);
+          const w = madeBy.get(nextWrite);
+          madeBy.delete(nextWrite);
+          if (r.crc >= 0 && w && !failed) w.postMessage({ recycle: r.gz.buffer }, [r.gz.buffer as ArrayBuffer]);
           nextWrite++;
           dispatch();
         }
@@ -73,6 +80,7 @@ export async function runUnits(world: World, cfg: WorldConfig, units: ReadonlyAr
         }
         inFlight.set(w, (inFlight.get(w) ?? 1) - 1);
         done.set(m.unit, m);
+        madeBy.set(m.unit, w);
         drain();
         dispatch();
       });

@@ -10,13 +10,20 @@ export interface ToolDef {
   schema: Record<string, unknown>;
 }
 
+/** An example call: tool name, JSON arguments, a plausible result (JSON-escaped, without quotes). */
+export interface ToolCall {
+  name: string;
+  args: string;
+  result: string;
+}
+
 export interface ToolSet {
   key: string;
   defs: ToolDef[];
   /** `tools` array as JSON text, per API: anthropic, openai chat, openai responses. */
   json: [string, string, string];
-  /** Example calls: tool name, JSON arguments, a plausible result. */
-  calls: Array<{ name: string; args: string; result: string }>;
+  /** Example calls. */
+  calls: ToolCall[];
 }
 
 const str = (description: string) => ({ type: 'string', description });
