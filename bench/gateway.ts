@@ -2,10 +2,13 @@
  * Gateway benchmark (loopback only, bounded in count and time).
  *
  *   node dist/bench/gateway.js [--rate 1000] [--seconds 5] [--concurrency 64] [--throughput-seconds 5]
+ *                              [--detector thread|inline|off] [--profile DIR]
  *
  * 1. Added latency: an open-loop load of `rate` non-streamed Chat Completions requests/s for `seconds`, first
  *    straight to the mock upstream, then through the gateway (enforce mode, a policy with rules, a keys file,
- *    a verdict table, JSONL logging on); reports p50/p99 of each and the difference.
+ *    a verdict table, JSONL logging on, the streaming detector as --detector says: on its thread by default, as
+ *    `distillguard gateway` runs), and through the bare proxy below; reports p50/p99 of each and the differences.
+ *    The gateway prints its own event-loop delay and GC pauses when it stops; --profile writes its CPU profile.
  * 2. Throughput: a closed loop of `concurrency` clients for `throughput-seconds` through the gateway and through
  *    a bare node:http proxy doing no checks; reports requests/s of each and their ratio.
  * The mock, the gateway and the bare proxy run as child processes (this script with --role); the load
@@ -25,14 +28,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Gateway } from '../src/enforce/gateway.js';
 import { loadKeys } from '../src/enforce/identity.js';
 import { JsonlWriter } from '../src/enforce/log.js';
 import { MockUpstream } from '../src/enforce/mock-upstream.js';
 import { loadPolicy } from '../src/enforce/policy.js';
-import { StaticVerdicts } from '../src/enforce/verdicts.js';
+import { StaticVerdicts, type VerdictSource } from '../src/enforce/verdicts.js';
+import { DetectorThread } from '../src/stream/detector-thread.js';
 import { loadModel } from '../src/detect/analyze.js';
 import { CombinedVerdicts } from '../src/stream/combined.js';
 import { OnlineDetector } from '../src/stream/detector.js';
@@ -67,16 +71,44 @@ async function role(r: string): Promise<void> {
       upstream: opt('upstream', ''),
       policy: loadPolicy(join(dir, `${name === 'gateway' ? 'policy' : name}.json`)),
       keys: loadKeys(join(dir, 'keys.json')),
-      // As `distillguard gateway` runs by default: the batch table and the streaming detector, fed every call.
-      verdicts: new CombinedVerdicts(StaticVerdicts.fromFile(join(dir, 'verdicts.jsonl')), new OnlineDetector(loadModel())),
+      verdicts: verdictSource(opt('detector', 'thread'), StaticVerdicts.fromFile(join(dir, 'verdicts.jsonl'))),
       log: new JsonlWriter(join(dir, `${name}.jsonl`)),
     });
     if (opt('watermark-key', '') !== '') setWatermarkKey(gw, readKey(opt('watermark-key', '')));
     listening = gw.listen(port);
-    process.on('SIGTERM', () => void gw.close(1000).then(() => process.exit(0)));
+    // The gateway's own event-loop delay and GC pauses, printed at the end: what a tail latency is made of.
+    const eld = monitorEventLoopDelay({ resolution: 1 });
+    eld.enable();
+    let gcMs = 0;
+    let gcMax = 0;
+    let gcs = 0;
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) {
+        gcs++;
+        gcMs += e.duration;
+        gcMax = Math.max(gcMax, e.duration);
+      }
+    }).observe({ entryTypes: ['gc'] });
+    process.on('SIGTERM', () => {
+      const ms = (ns: number) => (ns / 1e6).toFixed(2);
+      process.stderr.write(`${name}: event-loop delay p50 ${ms(eld.percentile(50))} p99 ${ms(eld.percentile(99))} max ${ms(eld.max)} ms; GC ${gcs} pauses, ${gcMs.toFixed(0)} ms in all, longest ${gcMax.toFixed(2)} ms\n`);
+      void gw.close(1000).then(() => process.exit(0));
+    });
   } else listening = bareProxy(opt('upstream', ''), port);
   const p = await listening;
   process.stdout.write(`PORT ${p}\n`);
+}
+
+/**
+ * As `distillguard gateway` runs by default (`thread`): the batch table and the streaming detector on a worker
+ * thread, fed every call; `inline`: the detector on the event loop's thread (--no-detector-thread); `off`: the
+ * table alone (--no-detector).
+ */
+function verdictSource(mode: string, fixed: StaticVerdicts): VerdictSource {
+  if (mode === 'off') return fixed;
+  if (mode === 'inline') return new CombinedVerdicts(fixed, new OnlineDetector(loadModel()));
+  if (mode === 'thread') return new CombinedVerdicts(fixed, new DetectorThread(loadModel()));
+  throw new Error(`--detector: expected thread, inline or off, got ${mode}`);
 }
 
 /** A reverse proxy doing no checks: the baseline for throughput. */
@@ -95,7 +127,9 @@ function bareProxy(upstream: string, port: number): Promise<number> {
 }
 
 function startChild(r: string, extra: string[]): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--role', r, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // --profile DIR: the gateway child writes a CPU profile there (node --cpu-prof) when it exits.
+  const prof = r === 'gateway' && opt('profile', '') !== '' ? ['--cpu-prof', `--cpu-prof-dir=${opt('profile', '')}`] : [];
+  const proc = spawn(process.execPath, [...prof, fileURLToPath(import.meta.url), '--role', r, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buf = '';
     proc.stdout!.on('data', (c: Buffer) => {
@@ -192,7 +226,7 @@ async function main(): Promise<void> {
   try {
     const mock = await startChild('mock', []);
     children.push(mock.proc);
-    const gw = await startChild('gateway', ['--upstream', mock.url, '--dir', dir]);
+    const gw = await startChild('gateway', ['--upstream', mock.url, '--dir', dir, '--detector', opt('detector', 'thread')]);
     children.push(gw.proc);
     const bare = await startChild('bare', ['--upstream', mock.url]);
     children.push(bare.proc);
@@ -202,11 +236,14 @@ async function main(): Promise<void> {
     await openLoop(bare.url, rate, 1);
     const direct = await openLoop(mock.url, rate, seconds);
     const via = await openLoop(gw.url, rate, seconds);
+    const viaBare = await openLoop(bare.url, rate, seconds);
     const f = (x: number) => x.toFixed(3);
     console.log(`latency at ${rate} req/s, ${direct.length} requests each (ms):`);
     console.log(`  direct to mock  p50 ${f(pct(direct, 50))}  p99 ${f(pct(direct, 99))}`);
     console.log(`  via gateway     p50 ${f(pct(via, 50))}  p99 ${f(pct(via, 99))}`);
-    console.log(`  added           p50 ${f(pct(via, 50) - pct(direct, 50))}  p99 ${f(pct(via, 99) - pct(direct, 99))}`);
+    console.log(`  via bare proxy  p50 ${f(pct(viaBare, 50))}  p99 ${f(pct(viaBare, 99))}`);
+    console.log(`  added by gateway     p50 ${f(pct(via, 50) - pct(direct, 50))}  p99 ${f(pct(via, 99) - pct(direct, 99))}`);
+    console.log(`  added by bare proxy  p50 ${f(pct(viaBare, 50) - pct(direct, 50))}  p99 ${f(pct(viaBare, 99) - pct(direct, 99))}`);
     const g = await closedLoop(gw.url, concurrency, tput);
     const b = await closedLoop(bare.url, concurrency, tput);
     console.log(`throughput, ${concurrency} concurrent clients, ${tput}s each (req/s):`);

@@ -444,15 +444,21 @@ class ModelCall {
       latencyMs: performance.now() - this.t0,
       decision: this.note,
     });
+    // Serialised once: the log and a verdict source that takes lines (the detector's thread) share the text.
+    let line: string | null = null;
     try {
-      gw.log?.write(rec);
+      if (gw.log !== null) gw.log.writeLine((line = JSON.stringify(rec)));
     } catch (err) {
       gw.onEvent(`log write failed: ${(err as Error).message}`);
     }
     if (this.identity === null) return;
     try {
-      const n = normalize(rec, gw.normalizeOptions, 'gateway', 0);
-      if (n.ok) gw.verdicts.observe(n.rec);
+      const vs = gw.verdicts;
+      if (vs.observeLine !== undefined) vs.observeLine(line ?? JSON.stringify(rec));
+      else {
+        const n = normalize(rec, gw.normalizeOptions, 'gateway', 0);
+        if (n.ok) vs.observe(n.rec);
+      }
     } catch (err) {
       gw.onEvent(`observe failed: ${(err as Error).message}`);
     }

@@ -190,6 +190,7 @@ export class Gateway {
       await closed;
       this.log?.close();
       this.decisions?.close();
+      await this.verdicts.close?.();
       await this.budget.close();
       this.agent.destroy();
     })();

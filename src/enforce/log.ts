@@ -10,6 +10,8 @@ import { dirname } from 'node:path';
 
 export interface LineSink {
   write(value: unknown): void;
+  /** A line already serialised (no newline). */
+  writeLine(line: string): void;
   flushSync(): void;
   close(): void;
 }
@@ -32,8 +34,12 @@ export class JsonlWriter implements LineSink {
   }
 
   write(value: unknown): void {
+    this.writeLine(JSON.stringify(value));
+  }
+
+  writeLine(text: string): void {
     if (this.fd < 0) throw new Error(`${this.path}: log is closed`);
-    const line = JSON.stringify(value) + '\n';
+    const line = text + '\n';
     this.pending.push(line);
     this.bytes += line.length;
     this.lines++;

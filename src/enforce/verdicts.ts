@@ -21,6 +21,13 @@ export interface VerdictSource {
   verdict(accountId: string): AccountVerdict | undefined;
   /** Feed one completed interaction (called after the response is done; must not block the response). */
   observe(rec: Interaction): void;
+  /**
+   * When present, the gateway hands over each finished call as its log line (the canonical record as JSON)
+   * instead of deriving the interaction itself: the source derives it elsewhere (stream/detector-thread.ts).
+   */
+  observeLine?(line: string): void;
+  /** Releases what the source holds (a worker thread); the gateway calls it on close. */
+  close?(): Promise<void>;
 }
 
 /** One line of a verdicts file: accounts.jsonl lines fit (their extra fields are ignored). */

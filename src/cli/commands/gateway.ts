@@ -17,6 +17,7 @@ import { Sealer } from '../../enforce/seal.js';
 import { StaticVerdicts, type VerdictSource } from '../../enforce/verdicts.js';
 import { loadModel } from '../../detect/analyze.js';
 import { OnlineDetector } from '../../stream/detector.js';
+import { DetectorThread } from '../../stream/detector-thread.js';
 import { CombinedVerdicts } from '../../stream/combined.js';
 import { readAccountFile } from '../../stream/accounts-file.js';
 import { setWatermarkKey, watermarkKeyProblem } from '../../enforce/watermark.js';
@@ -34,6 +35,7 @@ interface GatewayCliOptions {
   decisions?: string;
   verdicts?: string;
   detector: boolean;
+  detectorThread: boolean;
   model?: string;
   accounts?: string[];
   identityHeader?: string;
@@ -88,6 +90,7 @@ export function registerGateway(program: Command): void {
     .option('--decisions <file>', 'append a decision line whenever an account\'s action changes')
     .option('--verdicts <file>', 'account verdicts JSONL (e.g. a results folder\'s accounts.jsonl)')
     .option('--no-detector', 'do not run the streaming detector (verdicts come from --verdicts only)')
+    .option('--no-detector-thread', 'run the streaming detector on the event loop\'s thread instead of a worker thread of its own')
     .option('--model <file>', 'model for the streaming detector (default: the shipped models/default.json)')
     .option('--accounts <file...>', 'account records (JSONL) for the streaming detector')
     .option('--identity-header <name>', 'trust this header (set by an auth layer in front) to name the account')
@@ -122,7 +125,9 @@ export function registerGateway(program: Command): void {
           for (const j of r.rejects.slice(0, 5)) log(`${j.file}:${j.line}: account record rejected: ${j.reason}`);
           if (r.rejects.length) log(`${f}: ${r.read} account records read, ${r.accounts.length} accepted, ${r.rejects.length} rejected`);
         }
-        verdicts = new CombinedVerdicts(opts.verdicts ? fixed : null, new OnlineDetector(model, accounts));
+        // On its own thread by default: deriving and scoring each call stays off the request path (detector-thread.ts).
+        const online = opts.detectorThread ? new DetectorThread(model, accounts, { onEvent: log }) : new OnlineDetector(model, accounts);
+        verdicts = new CombinedVerdicts(opts.verdicts ? fixed : null, online);
       }
       const keys = opts.keys ? userFile(() => loadKeys(opts.keys!)) : null;
       let budget: BudgetStore = new MemoryBudget();
@@ -167,7 +172,7 @@ export function registerGateway(program: Command): void {
         throw new UserError(`cannot listen on ${opts.host}:${opts.port}: ${(err as Error).message}`);
       }
       if (!process.env.DISTILLGUARD_SEAL_KEY) log('DISTILLGUARD_SEAL_KEY not set: sealed thinking is readable by this process only (set it when running replicas)');
-      log(`listening on http://${opts.host}:${port} -> ${opts.upstream} (mode ${gw.mode}, ${fixed.size} fixed verdicts, streaming detector ${opts.detector ? 'on' : 'off'}${opts.redis ? ', budgets in redis' : ''}${wmKey ? `, watermark key ${wmKey.id}` : ''})`);
+      log(`listening on http://${opts.host}:${port} -> ${opts.upstream} (mode ${gw.mode}, ${fixed.size} fixed verdicts, streaming detector ${opts.detector ? (opts.detectorThread ? 'on its thread' : 'in process') : 'off'}${opts.redis ? ', budgets in redis' : ''}${wmKey ? `, watermark key ${wmKey.id}` : ''})`);
       const sig = await untilSignal();
       log(`${sig}: finishing calls in flight`);
       process.off('SIGHUP', reload);
