@@ -67,12 +67,13 @@ async function role(r: string): Promise<void> {
   } else if (r === 'gateway') {
     const dir = opt('dir', tmpdir());
     const name = opt('name', 'gateway');
+    const logSink = new JsonlWriter(join(dir, `${name}.jsonl`));
     const gw = new Gateway({
       upstream: opt('upstream', ''),
       policy: loadPolicy(join(dir, `${name === 'gateway' ? 'policy' : name}.json`)),
       keys: loadKeys(join(dir, 'keys.json')),
       verdicts: verdictSource(opt('detector', 'thread'), StaticVerdicts.fromFile(join(dir, 'verdicts.jsonl'))),
-      log: new JsonlWriter(join(dir, `${name}.jsonl`)),
+      log: logSink,
     });
     if (opt('watermark-key', '') !== '') setWatermarkKey(gw, readKey(opt('watermark-key', '')));
     listening = gw.listen(port);
@@ -89,12 +90,23 @@ async function role(r: string): Promise<void> {
         gcMax = Math.max(gcMax, e.duration);
       }
     }).observe({ entryTypes: ['gc'] });
+    const cpu0 = process.cpuUsage();
     process.on('SIGTERM', () => {
       const ms = (ns: number) => (ns / 1e6).toFixed(2);
+      const c = process.cpuUsage(cpu0);
+      process.stderr.write(`${name}: ${logSink.lines} calls, CPU ${(((c.user + c.system) / Math.max(1, logSink.lines))).toFixed(0)} µs per call (the process: every thread)\n`);
       process.stderr.write(`${name}: event-loop delay p50 ${ms(eld.percentile(50))} p99 ${ms(eld.percentile(99))} max ${ms(eld.max)} ms; GC ${gcs} pauses, ${gcMs.toFixed(0)} ms in all, longest ${gcMax.toFixed(2)} ms\n`);
       void gw.close(1000).then(() => process.exit(0));
     });
-  } else listening = bareProxy(opt('upstream', ''), port);
+  } else {
+    listening = bareProxy(opt('upstream', ''), port);
+    const cpu0 = process.cpuUsage();
+    process.on('SIGTERM', () => {
+      const c = process.cpuUsage(cpu0);
+      process.stderr.write(`bare proxy: ${bareCalls} calls, CPU ${((c.user + c.system) / Math.max(1, bareCalls)).toFixed(0)} µs per call\n`);
+      process.exit(0);
+    });
+  }
   const p = await listening;
   process.stdout.write(`PORT ${p}\n`);
 }
@@ -111,11 +123,14 @@ function verdictSource(mode: string, fixed: StaticVerdicts): VerdictSource {
   throw new Error(`--detector: expected thread, inline or off, got ${mode}`);
 }
 
+let bareCalls = 0;
+
 /** A reverse proxy doing no checks: the baseline for throughput. */
 function bareProxy(upstream: string, port: number): Promise<number> {
   const u = new URL(upstream);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
   const server = http.createServer((req, res) => {
+    bareCalls++;
     const up = http.request({ hostname: u.hostname, port: u.port, method: req.method, path: req.url, headers: req.headers, agent }, (upRes) => {
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
       upRes.pipe(res);

@@ -6,11 +6,12 @@
  * Why: in the gateway's process the detector's per-call work ran on the event loop between requests, and its state
  * lived in the heap the request path collects garbage from (docs/gateway.md, Performance, has the measurements).
  *
- * What changes for enforcement: a verdict reaches the gateway when the worker has scored the call, typically within
- * a millisecond or two of the response instead of synchronously, so an account can get one more call served than
- * in-process. Lines are posted in batches (one message per turn of the event loop); verdict changes come back the
- * same way. If the worker falls more than `maxBacklog` lines behind, further lines are not observed (counted in
- * `dropped` and reported once through `onEvent`): the log still has every record; only detection skips them.
+ * What changes for enforcement: a verdict reaches the gateway when the worker has scored the call, not synchronously.
+ * Lines are posted in batches (every `batchMs`, 5 ms by default) and verdict changes come back the same way, so an
+ * account's verdict trails its call by a few milliseconds and a client calling back to back can get one more call
+ * served than in process. If the worker falls more than `maxBacklog` lines behind, further lines are not observed
+ * (counted in `dropped` and reported once through `onEvent`): the log still has every record; only detection skips
+ * them.
  */
 import { Worker } from 'node:worker_threads';
 import type { ModelFile } from '../detect/model.js';
@@ -25,6 +26,8 @@ export interface DetectorThreadOptions {
   normalize?: NormalizeOptions;
   /** Lines posted and not yet processed beyond which lines are dropped (default 200 000). */
   maxBacklog?: number;
+  /** Lines are posted to the worker at most this long after the call (default 5 ms), in one message. */
+  batchMs?: number;
   /** Operational events (worker failure, backlog). */
   onEvent?: (msg: string) => void;
 }
@@ -42,12 +45,19 @@ export interface WorkerInit {
   normalize: NormalizeOptions | null;
 }
 
+/**
+ * Lines per message at most. One message per call cost the request path about a tenth of its CPU at 1,000 calls/s
+ * (postMessage in a CPU profile of `node dist/bench/gateway.js --profile`); batching by time bounds the messages.
+ */
+const MAX_BATCH = 512;
+
 export class DetectorThread implements VerdictSource {
   private readonly worker: Worker;
   private readonly table = new Map<string, AccountVerdict>();
   /** Log lines, or interactions already derived, in the order observed. */
   private batch: (string | Interaction)[] = [];
-  private scheduled = false;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly batchMs: number;
   private readonly maxBacklog: number;
   private readonly onEvent: (msg: string) => void;
   /** Lines posted to the worker, and processed by it. */
@@ -65,6 +75,7 @@ export class DetectorThread implements VerdictSource {
 
   constructor(model: ModelFile, accounts: Account[] = [], opts: DetectorThreadOptions = {}) {
     this.maxBacklog = opts.maxBacklog ?? 200_000;
+    this.batchMs = opts.batchMs ?? 5;
     this.onEvent = opts.onEvent ?? (() => {});
     const init: WorkerInit = { model, accounts, detector: opts.detector ?? {}, normalize: opts.normalize ?? null };
     this.worker = new Worker(new URL('./detector-worker.js', import.meta.url), { workerData: init });
@@ -115,14 +126,15 @@ export class DetectorThread implements VerdictSource {
     }
     this.batch.push(item);
     this.posted++;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (this.batch.length >= MAX_BATCH) this.flush();
+    else if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.batchMs);
   }
 
   private flush(): void {
-    this.scheduled = false;
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     if (this.batch.length === 0) return;
     const b = this.batch;
     this.batch = [];
