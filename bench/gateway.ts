@@ -43,6 +43,7 @@ import { OnlineDetector } from '../src/stream/detector.js';
 import { setWatermarkKey } from '../src/enforce/watermark.js';
 import { ProseUpstream } from '../src/enforce/watermark-testkit.js';
 import { watermarkResponseBody } from '../src/provenance/body.js';
+import { RawClient } from './rawhttp.js';
 import { generateKey, readKey, writeKey } from '../src/provenance/key.js';
 import { createWatermarker } from '../src/provenance/watermark.js';
 
@@ -77,35 +78,10 @@ async function role(r: string): Promise<void> {
     });
     if (opt('watermark-key', '') !== '') setWatermarkKey(gw, readKey(opt('watermark-key', '')));
     listening = gw.listen(port);
-    // The gateway's own event-loop delay and GC pauses, printed at the end: what a tail latency is made of.
-    const eld = monitorEventLoopDelay({ resolution: 1 });
-    eld.enable();
-    let gcMs = 0;
-    let gcMax = 0;
-    let gcs = 0;
-    new PerformanceObserver((l) => {
-      for (const e of l.getEntries()) {
-        gcs++;
-        gcMs += e.duration;
-        gcMax = Math.max(gcMax, e.duration);
-      }
-    }).observe({ entryTypes: ['gc'] });
-    const cpu0 = process.cpuUsage();
-    process.on('SIGTERM', () => {
-      const ms = (ns: number) => (ns / 1e6).toFixed(2);
-      const c = process.cpuUsage(cpu0);
-      process.stderr.write(`${name}: ${logSink.lines} calls, CPU ${(((c.user + c.system) / Math.max(1, logSink.lines))).toFixed(0)} µs per call (the process: every thread)\n`);
-      process.stderr.write(`${name}: event-loop delay p50 ${ms(eld.percentile(50))} p99 ${ms(eld.percentile(99))} max ${ms(eld.max)} ms; GC ${gcs} pauses, ${gcMs.toFixed(0)} ms in all, longest ${gcMax.toFixed(2)} ms\n`);
-      void gw.close(1000).then(() => process.exit(0));
-    });
+    procStats(name, () => logSink.lines, () => gw.close(1000));
   } else {
     listening = bareProxy(opt('upstream', ''), port);
-    const cpu0 = process.cpuUsage();
-    process.on('SIGTERM', () => {
-      const c = process.cpuUsage(cpu0);
-      process.stderr.write(`bare proxy: ${bareCalls} calls, CPU ${((c.user + c.system) / Math.max(1, bareCalls)).toFixed(0)} µs per call\n`);
-      process.exit(0);
-    });
+    procStats('bare proxy', () => bareCalls, async () => {});
   }
   const p = await listening;
   process.stdout.write(`PORT ${p}\n`);
@@ -124,6 +100,41 @@ function verdictSource(mode: string, fixed: StaticVerdicts): VerdictSource {
 }
 
 let bareCalls = 0;
+
+/**
+ * What a proxy process spent, printed when it stops (SIGTERM): CPU per call (all threads), event-loop delay and GC
+ * pauses, what tail latencies are made of. SIGUSR2 (sent after the warm-up) starts the count afresh, so start-up
+ * and warm-up are not counted.
+ */
+function procStats(name: string, calls: () => number, close: () => Promise<void>): void {
+  const eld = monitorEventLoopDelay({ resolution: 1 });
+  eld.enable();
+  let gcMs = 0;
+  let gcMax = 0;
+  let gcs = 0;
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) {
+      gcs++;
+      gcMs += e.duration;
+      gcMax = Math.max(gcMax, e.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
+  let cpu0 = process.cpuUsage();
+  let calls0 = 0;
+  process.on('SIGUSR2', () => {
+    cpu0 = process.cpuUsage();
+    calls0 = calls();
+    eld.reset();
+    gcMs = gcMax = gcs = 0;
+  });
+  process.on('SIGTERM', () => {
+    const ms = (ns: number) => (ns / 1e6).toFixed(2);
+    const c = process.cpuUsage(cpu0);
+    const n = calls() - calls0;
+    process.stderr.write(`${name}: ${n} calls after warm-up, CPU ${((c.user + c.system) / Math.max(1, n)).toFixed(0)} µs per call (all threads); event-loop delay p50 ${ms(eld.percentile(50))} p99 ${ms(eld.percentile(99))} max ${ms(eld.max)} ms; GC ${gcs} pauses, ${gcMs.toFixed(0)} ms in all, longest ${gcMax.toFixed(2)} ms\n`);
+    void close().then(() => process.exit(0));
+  });
+}
 
 /** A reverse proxy doing no checks: the baseline for throughput. */
 function bareProxy(upstream: string, port: number): Promise<number> {
@@ -158,26 +169,20 @@ function startChild(r: string, extra: string[]): Promise<{ proc: ChildProcess; u
 
 // ------------------------------------------------------------------ load generation
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+/** Load-generator clients, one per server (raw keep-alive sockets: rawhttp.ts says why). */
+const clients = new Map<string, RawClient>();
 
 /** Request bodies: the fixed one, or (watermark runs) a different question each time, so each answer differs. */
 let bodyOf = (): string => BODY;
 let asked = 0;
 
 function once(url: URL): Promise<number> {
-  const body = bodyOf();
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const req = http.request(
-      { hostname: url.hostname, port: url.port, path: '/v1/chat/completions', method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        res.on('data', () => {});
-        res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`status ${res.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  let c = clients.get(url.origin);
+  if (c === undefined) {
+    c = new RawClient(url.origin, '/v1/chat/completions', { 'content-type': 'application/json', authorization: `Bearer ${KEY}` });
+    clients.set(url.origin, c);
+  }
+  return c.post(bodyOf());
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -249,6 +254,8 @@ async function main(): Promise<void> {
     await openLoop(mock.url, rate, 1);
     await openLoop(gw.url, rate, 1);
     await openLoop(bare.url, rate, 1);
+    gw.proc.kill('SIGUSR2');
+    bare.proc.kill('SIGUSR2');
     const direct = await openLoop(mock.url, rate, seconds);
     const via = await openLoop(gw.url, rate, seconds);
     const viaBare = await openLoop(bare.url, rate, seconds);
@@ -265,7 +272,7 @@ async function main(): Promise<void> {
     console.log(`  gateway ${g.toFixed(0)}  bare proxy ${b.toFixed(0)}  ratio ${(g / b).toFixed(2)}`);
   } finally {
     for (const c of children) c.kill('SIGTERM');
-    agent.destroy();
+    for (const c of clients.values()) c.close();
     await new Promise((r) => setTimeout(r, 300));
     rmSync(dir, { recursive: true, force: true });
   }
@@ -350,7 +357,7 @@ async function watermarkMain(): Promise<void> {
     console.log(`changed words: ${changed} of ${w} prose words (${((100 * changed) / Math.max(1, w)).toFixed(2)}%), ${sites} sites, over ${n} logged responses`);
   } finally {
     for (const c of children) c.kill('SIGTERM');
-    agent.destroy();
+    for (const c of clients.values()) c.close();
     await new Promise((r) => setTimeout(r, 300));
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@
  * table and the logged `api_key_id` use the hash. A keys file may list raw keys (convenient in tests) or
  * `sha256:<hex>` digests (so the file itself holds no secret).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
@@ -23,7 +23,8 @@ export const KeysFileSchema = z.record(z.string().min(1), KeyEntrySchema);
 
 /** Full SHA-256 hex of a key (table lookups). */
 export function keyDigest(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  // One-shot hash: a Hash object per call was 1.6% of the gateway's busy CPU (bench/gateway.ts --profile).
+  return hash('sha256', key, 'hex');
 }
 
 /** The loggable key id derived from a digest. */
