@@ -8,6 +8,7 @@ import OpenAI from 'openai';
 import { scratch } from '../testutil/fixtures.js';
 import { parsePolicy } from './policy.js';
 import { readLog, startStack, type Stack } from './testkit.js';
+import { MemoryBudget } from './budget.js';
 import { StaticVerdicts } from './verdicts.js';
 
 const tmp = scratch('dg-gw-');
@@ -33,7 +34,9 @@ const policy = (mode: 'enforce' | 'shadow') => parsePolicy({ mode, lists: { watc
 
 async function stack(mode: 'enforce' | 'shadow' = 'enforce'): Promise<Stack & { v: StaticVerdicts }> {
   const v = verdicts();
-  const s = await startStack({ dir: tmp.dir, policy: policy(mode), verdicts: v });
+  // Budget windows on a fixed clock, 30 s into a 60 s window: the calls of a test never straddle a window's end
+  // (with the wall clock, a test run across a minute boundary found its throttle budget fresh again).
+  const s = await startStack({ dir: tmp.dir, policy: policy(mode), verdicts: v, budget: new MemoryBudget(() => 1_780_000_050_000) });
   return Object.assign(s, { v });
 }
 
