@@ -14,8 +14,10 @@ const CHAIN = 2;
 /** Neighbours kept per account (strongest kept). */
 export const MAX_NEIGHBOURS = 32;
 
-interface KeyEntry {
+export interface KeyEntry {
   day: number;
+  /** Set when the sweep dropped the entry (holders of a reference must look the key up again). */
+  dropped: boolean;
   accounts: Set<string>;
   prev: number;
   recent: string[];
@@ -69,13 +71,24 @@ export class LinkIndex {
    * it made to the batch (none when it already held the key).
    */
   join(kind: LinkKind, key: string, day: number, out: LinkBatch): void {
-    const account = out.account;
+    this.joinEntry(this.entry(kind, key, day), kind, day, out);
+  }
+
+  /** The key's entry (created for `day` when absent). Valid until `dropped`. */
+  entry(kind: LinkKind, key: string, day: number): KeyEntry {
     const m = this.keys[kind];
     let e = m.get(key);
     if (e === undefined) {
-      e = { day, accounts: new Set(), prev: 0, recent: [] };
+      e = { day, dropped: false, accounts: new Set(), prev: 0, recent: [] };
       m.set(key, e);
-    } else if (e.day !== day) {
+    }
+    return e;
+  }
+
+  /** `join` for the key's current entry (from `entry`, not dropped since). */
+  joinEntry(e: KeyEntry, kind: LinkKind, day: number, out: LinkBatch): void {
+    const account = out.account;
+    if (e.day !== day) {
       if (day < e.day) return; // a late record for a day already rolled over: no links
       e.prev = e.day === day - 1 ? e.accounts.size : 0;
       e.day = day;
@@ -139,7 +152,12 @@ export class LinkIndex {
     this.lastSweepDay = today;
     for (const kind of LINK_KINDS) {
       const m = this.keys[kind];
-      for (const [k, e] of m) if (e.day !== 0 && e.day < today - 1) m.delete(k);
+      for (const [k, e] of m) {
+        if (e.day !== 0 && e.day < today - 1) {
+          e.dropped = true;
+          m.delete(k);
+        }
+      }
     }
   }
 }
