@@ -15,20 +15,20 @@ import type { StreamRecord } from './account-state.js';
  * index, shared keys, per-account state: another 25%+, and much of the GC). IPs stay plain strings: they are nearly
  * unique per interaction, so a dictionary would grow with the log.
  */
-const COLS: ReadonlyArray<{ key: keyof StreamRecord; expr: string; dict?: boolean }> = [
+const COLS: ReadonlyArray<{ key: keyof StreamRecord; expr: string; dict?: boolean; nan?: boolean }> = [
   { key: 'ts', expr: 'ts::DOUBLE' },
   { key: 'account_id', expr: 'account_id', dict: true },
   { key: 'org_id', expr: 'org_id', dict: true },
   { key: 'ip', expr: 'ip' },
-  { key: 'asn', expr: 'asn::DOUBLE' },
+  { key: 'asn', expr: 'asn', nan: true },
   { key: 'user_agent', expr: 'user_agent', dict: true },
   { key: 'model', expr: 'model', dict: true },
-  { key: 'turns', expr: 'turns' },
-  { key: 'tools', expr: 'tools' },
+  { key: 'turns', expr: 'turns', nan: true },
+  { key: 'tools', expr: 'tools', nan: true },
   { key: 'reasoning_requested', expr: 'reasoning_requested' },
-  { key: 'reasoning_budget', expr: 'reasoning_budget' },
+  { key: 'reasoning_budget', expr: 'reasoning_budget', nan: true },
   { key: 'reasoning_effort', expr: 'reasoning_effort', dict: true },
-  { key: 'max_tokens', expr: 'max_tokens' },
+  { key: 'max_tokens', expr: 'max_tokens', nan: true },
   { key: 'capability', expr: 'capability', dict: true },
   { key: 'cot', expr: 'cot::DOUBLE' },
   { key: 'rubric', expr: 'rubric::DOUBLE' },
@@ -40,6 +40,19 @@ const COLS: ReadonlyArray<{ key: keyof StreamRecord; expr: string; dict?: boolea
 export type ReplayRecord = StreamRecord;
 
 /** A column's dictionary: its distinct non-null values, numbered in sort order. */
+/**
+ * How a column is selected. NULLs become sentinels the column cannot otherwise hold (code -1; NaN for integers
+ * read as DOUBLE; an IS NULL flag beside the IP), so that vectors carry no validity mask: measured (allocation
+ * sampling of a reasoning-coercion replay), the client library's per-row validity test allocates BigInts, 16% of
+ * all bytes allocated.
+ */
+function selectExpr(c: (typeof COLS)[number], i: number): string {
+  if (c.dict) return `coalesce(d${i}.k, -1) AS ${c.key}`;
+  if (c.nan) return `coalesce(i.${c.expr}::DOUBLE, 'NaN'::DOUBLE) AS ${c.key}`;
+  if (c.key === 'ip') return `coalesce(i.ip, '') AS ip, i.ip IS NULL AS ip_null`;
+  return `i.${c.expr} AS ${c.key}`;
+}
+
 const dictSql = (col: string) =>
   `SELECT v, (row_number() OVER (ORDER BY v) - 1)::INTEGER AS k FROM (SELECT DISTINCT ${col} AS v FROM interactions WHERE ${col} IS NOT NULL)`;
 
@@ -54,17 +67,20 @@ export async function forEachInteraction(store: Store, fn: (r: ReplayRecord) => 
     const rows = await store.all<{ v: string }>(`SELECT v FROM (${dictSql(c.expr)}) ORDER BY k`);
     dicts.push(rows.map((r) => r.v));
   }
-  const select = COLS.map((c, i) => (c.dict ? `d${i}.k AS ${c.key}` : `i.${c.expr} AS ${c.key}`)).join(', ');
+  const select = COLS.map(selectExpr).join(', ');
   const joins = COLS.map((c, i) => (c.dict ? ` LEFT JOIN (${dictSql(c.expr)}) d${i} ON i.${c.expr} = d${i}.v` : '')).join('');
   const sql = `SELECT ${select} FROM interactions i${joins} ORDER BY i.ts, i.id`;
   const res = await store.conn.stream(sql);
-  const str = (d: string[] | null, code: unknown): string | null => (code === null ? null : d![code as number]!);
+  const str = (d: string[] | null, code: unknown): string | null => ((code as number) < 0 ? null : d![code as number]!);
+  const num = (v: unknown): number | null => (Number.isNaN(v) ? null : (v as number));
   const [, dAcc, dOrg, , , dUa, dModel, , , , , dEffort, , dCap, , , dLang, dTmpl, dLsh] = dicts;
   let n = 0;
   for (;;) {
     const chunk = await res.fetchChunk();
     if (chunk === null || chunk.rowCount === 0) break;
-    const c = COLS.map((_, i) => chunk.getColumnVector(i));
+    // Vectors by COLS index; the IP's null flag comes right after the IP.
+    const c = COLS.map((_, i) => chunk.getColumnVector(i <= 3 ? i : i + 1));
+    const ipNull = chunk.getColumnVector(4);
     const rows = chunk.rowCount;
     for (let i = 0; i < rows; i++) {
       // An object literal in StreamRecord order: one hidden class for every record.
@@ -72,16 +88,16 @@ export async function forEachInteraction(store: Store, fn: (r: ReplayRecord) => 
         ts: c[0]!.getItem(i) as number,
         account_id: str(dAcc!, c[1]!.getItem(i))!,
         org_id: str(dOrg!, c[2]!.getItem(i)),
-        ip: c[3]!.getItem(i) as string | null,
-        asn: c[4]!.getItem(i) as number | null,
+        ip: ipNull.getItem(i) ? null : (c[3]!.getItem(i) as string),
+        asn: num(c[4]!.getItem(i)),
         user_agent: str(dUa!, c[5]!.getItem(i)),
         model: str(dModel!, c[6]!.getItem(i)),
-        turns: c[7]!.getItem(i) as number,
-        tools: c[8]!.getItem(i) as number,
+        turns: num(c[7]!.getItem(i))!,
+        tools: num(c[8]!.getItem(i))!,
         reasoning_requested: c[9]!.getItem(i) as boolean,
-        reasoning_budget: c[10]!.getItem(i) as number | null,
+        reasoning_budget: num(c[10]!.getItem(i)),
         reasoning_effort: str(dEffort!, c[11]!.getItem(i)),
-        max_tokens: c[12]!.getItem(i) as number | null,
+        max_tokens: num(c[12]!.getItem(i)),
         capability: str(dCap!, c[13]!.getItem(i))!,
         cot: c[14]!.getItem(i) as number,
         rubric: c[15]!.getItem(i) as number,
