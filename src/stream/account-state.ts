@@ -7,7 +7,7 @@
 import type { Account } from '../model/account.js';
 import type { Interaction } from '../model/interaction.js';
 import { HIGH_VALUE_CAPABILITIES } from '../model/capabilities.js';
-import { CappedCounter, DistinctCounter, quarterOctave } from './sketch.js';
+import { DistinctCounter, RefCounter, quarterOctave } from './sketch.js';
 import { joinKey, keyCount, newShare, type KeyAccounts, type SharedIndex } from './shared.js';
 
 /** The fields of an interaction the streaming detector reads. */
@@ -62,9 +62,8 @@ export class AccountState {
   /** max_tokens by quarter-octave bucket. */
   readonly maxTokens = new Map<number, number>();
   readonly caps = new Map<string, number>();
-  /** Wrappers counted per account, and each one's current shared-index entry (read while scoring, no lookups). */
-  readonly templates = new CappedCounter<string>(TEMPLATE_CAP);
-  private readonly templateRefs = new Map<string, KeyAccounts>();
+  /** Wrappers counted per account, each with its current shared-index entry (read while scoring, no lookups). */
+  readonly templates = new RefCounter<string, KeyAccounts>(TEMPLATE_CAP);
   /** Interactions of evicted wrappers that were shared by 3+ accounts when evicted. */
   templateOverflowShared = 0;
   readonly hours = new Uint32Array(24);
@@ -78,8 +77,7 @@ export class AccountState {
   /** Model pivot: interactions inside a new model's first three days, and those on that model. */
   pivotWindow = 0;
   pivotOn = 0;
-  readonly ips = new CappedCounter<string>(IP_CAP);
-  private readonly ipRefs = new Map<string, KeyAccounts>();
+  readonly ips = new RefCounter<string, KeyAccounts>(IP_CAP);
   /** Untracked interactions by IP sharing at the time (IP counter full). */
   ipOverflowShared = 0;
   ipOverflowPoolNew = 0;
@@ -128,13 +126,8 @@ export class AccountState {
     this.caps.set(r.capability, (this.caps.get(r.capability) ?? 0) + 1);
     if (tk !== null) {
       // Wrappers are counted space-saving style: an evicted wrapper's count is kept as shared or not, as it is then.
-      const t = r.template!;
-      const ev = this.templates.addEvicting(t);
-      this.templateRefs.set(t, tk);
-      if (ev !== null) {
-        if (keyCount(this.templateRefs.get(ev[0])) >= 3) this.templateOverflowShared += ev[1];
-        this.templateRefs.delete(ev[0]);
-      }
+      const ev = this.templates.addEvicting(r.template!, tk);
+      if (ev !== null && keyCount(ev[1].ref) >= 3) this.templateOverflowShared += ev[1].n - ev[1].inherited;
     }
     const hr = Math.floor(ts / HOUR);
     this.hours[((hr % 24) + 24) % 24]!++;
@@ -152,8 +145,7 @@ export class AccountState {
     }
     if (r.ip !== null && ik !== null) {
       this.ipsDistinct.add(r.ip);
-      if (this.ips.add(r.ip)) this.ipRefs.set(r.ip, ik);
-      else if (keyCount(ik) >= 2) {
+      if (!this.ips.add(r.ip, ik) && keyCount(ik) >= 2) {
         this.ipOverflowShared++;
         this.ipOverflowPoolNew += newShare(ik);
       }
@@ -187,9 +179,10 @@ export class AccountState {
     let topT: KeyAccounts | null = null;
     let topS = '';
     let topK = 0;
-    for (const [ts, k] of this.templates.counts) {
-      const t = this.templateRefs.get(ts)!;
-      if (keyCount(t) >= 3) shared3 += k - (this.templates.inherited.get(ts) ?? 0);
+    for (const [ts, slot] of this.templates.counts) {
+      const t = slot.ref;
+      const k = slot.n;
+      if (keyCount(t) >= 3) shared3 += k - slot.inherited;
       // Ties go to the greater fingerprint, as in the batch SQL (deterministic either way).
       if (k > topK || (k === topK && ts > topS)) {
         topK = k;
@@ -209,8 +202,9 @@ export class AccountState {
     const pay = meta?.payment_fingerprint ? shared.payments.get(meta.payment_fingerprint) : undefined;
     let ipShared = this.ipOverflowShared;
     let poolNew = this.ipOverflowPoolNew;
-    for (const [ip, k] of this.ips.counts) {
-      const key = this.ipRefs.get(ip);
+    for (const slot of this.ips.counts.values()) {
+      const key = slot.ref;
+      const k = slot.n;
       if (keyCount(key) >= 2) {
         ipShared += k;
         poolNew += k * newShare(key);

@@ -6,63 +6,104 @@ import type { Store } from '../store/store.js';
 import type { Account } from '../model/account.js';
 import type { StreamRecord } from './account-state.js';
 
-/** Columns read, cast to types that arrive in JS as numbers, strings, booleans or null. */
-const COLS: ReadonlyArray<[keyof StreamRecord, string]> = [
-  ['ts', 'ts::DOUBLE'],
-  ['account_id', 'account_id'],
-  ['org_id', 'org_id'],
-  ['ip', 'ip'],
-  ['asn', 'asn::DOUBLE'],
-  ['user_agent', 'user_agent'],
-  ['model', 'model'],
-  ['turns', 'turns'],
-  ['tools', 'tools'],
-  ['reasoning_requested', 'reasoning_requested'],
-  ['reasoning_budget', 'reasoning_budget'],
-  ['reasoning_effort', 'reasoning_effort'],
-  ['max_tokens', 'max_tokens'],
-  ['capability', 'capability'],
-  ['cot', 'cot::DOUBLE'],
-  ['rubric', 'rubric::DOUBLE'],
-  ['lang', 'lang'],
-  ['template', 'template'],
-  ['lsh', 'lsh'],
+/**
+ * Columns read, cast to types that arrive in JS as numbers, strings, booleans or null. Low-cardinality strings
+ * (`dict`) arrive as codes into a dictionary read up front, so every occurrence of a value is the same JS string.
+ *
+ * Measured (CPU profile of a seed-2026 scale-0.01 replay): decoding a fresh string per row and column was 15% of
+ * replay, and every fresh string then had to be hashed and compared by content in each Map/Set it met (the link
+ * index, shared keys, per-account state: another 25%+, and much of the GC). IPs stay plain strings: they are nearly
+ * unique per interaction, so a dictionary would grow with the log.
+ */
+const COLS: ReadonlyArray<{ key: keyof StreamRecord; expr: string; dict?: boolean; nan?: boolean }> = [
+  { key: 'ts', expr: 'ts::DOUBLE' },
+  { key: 'account_id', expr: 'account_id', dict: true },
+  { key: 'org_id', expr: 'org_id', dict: true },
+  { key: 'ip', expr: 'ip' },
+  { key: 'asn', expr: 'asn', nan: true },
+  { key: 'user_agent', expr: 'user_agent', dict: true },
+  { key: 'model', expr: 'model', dict: true },
+  { key: 'turns', expr: 'turns', nan: true },
+  { key: 'tools', expr: 'tools', nan: true },
+  { key: 'reasoning_requested', expr: 'reasoning_requested' },
+  { key: 'reasoning_budget', expr: 'reasoning_budget', nan: true },
+  { key: 'reasoning_effort', expr: 'reasoning_effort', dict: true },
+  { key: 'max_tokens', expr: 'max_tokens', nan: true },
+  { key: 'capability', expr: 'capability', dict: true },
+  { key: 'cot', expr: 'cot::DOUBLE' },
+  { key: 'rubric', expr: 'rubric::DOUBLE' },
+  { key: 'lang', expr: 'lang', dict: true },
+  { key: 'template', expr: 'template', dict: true },
+  { key: 'lsh', expr: 'lsh', dict: true },
 ];
 
 export type ReplayRecord = StreamRecord;
 
+/** A column's dictionary: its distinct non-null values, numbered in sort order. */
+/**
+ * How a column is selected. NULLs become sentinels the column cannot otherwise hold (code -1; NaN for integers
+ * read as DOUBLE; an IS NULL flag beside the IP), so that vectors carry no validity mask: measured (allocation
+ * sampling of a reasoning-coercion replay), the client library's per-row validity test allocates BigInts, 16% of
+ * all bytes allocated.
+ */
+function selectExpr(c: (typeof COLS)[number], i: number): string {
+  if (c.dict) return `coalesce(d${i}.k, -1) AS ${c.key}`;
+  if (c.nan) return `coalesce(i.${c.expr}::DOUBLE, 'NaN'::DOUBLE) AS ${c.key}`;
+  if (c.key === 'ip') return `coalesce(i.ip, '') AS ip, i.ip IS NULL AS ip_null`;
+  return `i.${c.expr} AS ${c.key}`;
+}
+
+const dictSql = (col: string) =>
+  `SELECT v, (row_number() OVER (ORDER BY v) - 1)::INTEGER AS k FROM (SELECT DISTINCT ${col} AS v FROM interactions WHERE ${col} IS NOT NULL)`;
+
 /** Calls `fn` with every interaction in (ts, id) order. */
 export async function forEachInteraction(store: Store, fn: (r: ReplayRecord) => void): Promise<number> {
-  const sql = `SELECT ${COLS.map(([k, e]) => `${e} AS ${k}`).join(', ')} FROM interactions ORDER BY ts, id`;
+  const dicts: Array<string[] | null> = [];
+  for (const c of COLS) {
+    if (!c.dict) {
+      dicts.push(null);
+      continue;
+    }
+    const rows = await store.all<{ v: string }>(`SELECT v FROM (${dictSql(c.expr)}) ORDER BY k`);
+    dicts.push(rows.map((r) => r.v));
+  }
+  const select = COLS.map(selectExpr).join(', ');
+  const joins = COLS.map((c, i) => (c.dict ? ` LEFT JOIN (${dictSql(c.expr)}) d${i} ON i.${c.expr} = d${i}.v` : '')).join('');
+  const sql = `SELECT ${select} FROM interactions i${joins} ORDER BY i.ts, i.id`;
   const res = await store.conn.stream(sql);
+  const str = (d: string[] | null, code: unknown): string | null => ((code as number) < 0 ? null : d![code as number]!);
+  const num = (v: unknown): number | null => (Number.isNaN(v) ? null : (v as number));
+  const [, dAcc, dOrg, , , dUa, dModel, , , , , dEffort, , dCap, , , dLang, dTmpl, dLsh] = dicts;
   let n = 0;
   for (;;) {
     const chunk = await res.fetchChunk();
     if (chunk === null || chunk.rowCount === 0) break;
-    const c = chunk.getColumns() as unknown[][];
+    // Vectors by COLS index; the IP's null flag comes right after the IP.
+    const c = COLS.map((_, i) => chunk.getColumnVector(i <= 3 ? i : i + 1));
+    const ipNull = chunk.getColumnVector(4);
     const rows = chunk.rowCount;
     for (let i = 0; i < rows; i++) {
-      // An object literal in COLS order: one hidden class for every record.
+      // An object literal in StreamRecord order: one hidden class for every record.
       fn({
-        ts: c[0]![i] as number,
-        account_id: c[1]![i] as string,
-        org_id: c[2]![i] as string | null,
-        ip: c[3]![i] as string | null,
-        asn: c[4]![i] as number | null,
-        user_agent: c[5]![i] as string | null,
-        model: c[6]![i] as string | null,
-        turns: c[7]![i] as number,
-        tools: c[8]![i] as number,
-        reasoning_requested: c[9]![i] as boolean,
-        reasoning_budget: c[10]![i] as number | null,
-        reasoning_effort: c[11]![i] as string | null,
-        max_tokens: c[12]![i] as number | null,
-        capability: c[13]![i] as string,
-        cot: c[14]![i] as number,
-        rubric: c[15]![i] as number,
-        lang: c[16]![i] as string,
-        template: c[17]![i] as string | null,
-        lsh: c[18]![i] as string | null,
+        ts: c[0]!.getItem(i) as number,
+        account_id: str(dAcc!, c[1]!.getItem(i))!,
+        org_id: str(dOrg!, c[2]!.getItem(i)),
+        ip: ipNull.getItem(i) ? null : (c[3]!.getItem(i) as string),
+        asn: num(c[4]!.getItem(i)),
+        user_agent: str(dUa!, c[5]!.getItem(i)),
+        model: str(dModel!, c[6]!.getItem(i)),
+        turns: num(c[7]!.getItem(i))!,
+        tools: num(c[8]!.getItem(i))!,
+        reasoning_requested: c[9]!.getItem(i) as boolean,
+        reasoning_budget: num(c[10]!.getItem(i)),
+        reasoning_effort: str(dEffort!, c[11]!.getItem(i)),
+        max_tokens: num(c[12]!.getItem(i)),
+        capability: str(dCap!, c[13]!.getItem(i))!,
+        cot: c[14]!.getItem(i) as number,
+        rubric: c[15]!.getItem(i) as number,
+        lang: str(dLang!, c[16]!.getItem(i))!,
+        template: str(dTmpl!, c[17]!.getItem(i)),
+        lsh: str(dLsh!, c[18]!.getItem(i)),
       });
       n++;
     }

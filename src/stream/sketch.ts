@@ -4,50 +4,76 @@
  */
 import { hashString } from '../util/hash.js';
 
-/** Counts per key, at most `cap` keys: `add` ignores keys beyond the cap, `addEvicting` replaces the least counted. */
-export class CappedCounter<K> {
-  readonly counts = new Map<K, number>();
+/** A tracked key of a `RefCounter`: its count, the count it inherited on taking an evicted key's place, and a reference. */
+export interface RefSlot<R> {
+  n: number;
+  inherited: number;
+  ref: R;
+}
+
+/**
+ * Counts per key, at most `cap` keys, each key also carrying a reference (an account's wrappers and IPs, each with
+ * its shared-index entry): `add` ignores keys beyond the cap, `addEvicting` replaces the least counted. One map entry
+ * per key: measured (CPU profile of a seed-2026 scale-0.01 replay), separate count, inherited-count and reference maps
+ * cost three to four lookups per interaction and up to 256 per scoring, and hash-map lookups were the largest single
+ * cost of replay.
+ */
+export class RefCounter<K, R> {
+  readonly counts = new Map<K, RefSlot<R>>();
+  /**
+   * A lower bound on every count (the last evicted count: counts only grow, and a new key enters above it), so the
+   * eviction scan stops at the first key that has it. Measured on seed-2026 scale-0.01: 59k of 226k wrapper counts
+   * evict (accounts rotating through wrappers); the early stop cut the counters' CPU time from about 260 to 150 ms.
+   */
+  private low = 0;
   constructor(readonly cap: number) {}
-  /** Adds one; returns false when the key was not tracked (the counter is full). */
-  add(k: K): boolean {
+
+  /** Adds one and sets the reference; returns false when the key was not tracked (the counter is full). */
+  add(k: K, ref: R): boolean {
     const c = this.counts.get(k);
     if (c !== undefined) {
-      this.counts.set(k, c + 1);
+      c.n++;
+      c.ref = ref;
       return true;
     }
     if (this.counts.size < this.cap) {
-      this.counts.set(k, 1);
+      this.counts.set(k, { n: 1, inherited: 0, ref });
       return true;
     }
     return false;
   }
+
   /**
-   * Space-saving insert (Metwally et al., 2005): when full, the least counted key is evicted and the new key takes
-   * its count plus one, so frequent keys are always tracked. `inherited` keeps the count a key took over, so its own
-   * count is `counts - inherited`. Returns the evicted key and its own count, or null.
+   * Space-saving insert (Metwally et al., 2005), setting the reference: when full, the least counted key (the first
+   * in insertion order among equals) is evicted and the new key takes its count plus one, so frequent keys are always
+   * tracked; `inherited` keeps the count a key took over, so its own count is `n - inherited`. Returns the evicted key
+   * and slot, or null.
    */
-  readonly inherited = new Map<K, number>();
-  addEvicting(k: K): [K, number] | null {
+  addEvicting(k: K, ref: R): [K, RefSlot<R>] | null {
     const c = this.counts.get(k);
     if (c !== undefined) {
-      this.counts.set(k, c + 1);
+      c.n++;
+      c.ref = ref;
       return null;
     }
     if (this.counts.size < this.cap) {
-      this.counts.set(k, 1);
+      this.counts.set(k, { n: 1, inherited: 0, ref });
       return null;
     }
-    let min: [K, number] | null = null;
-    for (const e of this.counts) if (min === null || e[1] < min[1]) min = e;
-    const [mk, mc] = min!;
-    const own = mc - (this.inherited.get(mk) ?? 0);
-    this.counts.delete(mk);
-    this.inherited.delete(mk);
-    this.counts.set(k, mc + 1);
-    this.inherited.set(k, mc);
-    return [mk, own];
+    let mk: K | undefined;
+    let min: RefSlot<R> | null = null;
+    for (const [key, slot] of this.counts) {
+      if (min === null || slot.n < min.n) {
+        min = slot;
+        mk = key;
+        if (slot.n === this.low) break; // nothing is lower, and this is the first at it
+      }
+    }
+    this.low = min!.n;
+    this.counts.delete(mk!);
+    this.counts.set(k, { n: min!.n + 1, inherited: min!.n, ref });
+    return [mk!, min!];
   }
-
 }
 
 /**
