@@ -51,6 +51,24 @@ export interface StageTarget {
 const STAGE_NAMES = INTERACTION_COLUMNS.map(([n]) => n);
 const QUOTE = /"/g;
 
+/** One CSV field: strings always quoted (an empty string stays distinct from NULL, an empty unquoted field). */
+function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v.indexOf('"') === -1 ? '"' + v + '"' : '"' + v.replace(QUOTE, '""') + '"';
+  return typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v);
+}
+
+/*
+ * The row builder is compiled once from INTERACTION_COLUMNS, so it reads every field by its name (a monomorphic
+ * property load) and cannot fall out of column order. csvRow was 10% of ingest worker CPU in a profile of 60k bench
+ * records; on 20k of them (best of 5, three alternating runs, loaded machine) this takes 6.7-9.0 µs a row against
+ * 10.2-11.7 µs for a loop over the column names (a megamorphic keyed load per field).
+ */
+for (const n of STAGE_NAMES) if (!/^[a-z_][a-z0-9_]*$/.test(n)) throw new Error(`internal: column name ${n} is not an identifier`);
+const compiledRow = new Function('field', `return (r, ord) => [${STAGE_NAMES.map((n) => `field(r.${n})`).join(', ')}, String(ord)].join(',');`)(
+  csvField,
+) as (rec: Interaction, ord: number) => string;
+
 /**
  * One staging row as CSV, in INTERACTION_COLUMNS order followed by `ord`. Strings are always quoted (so an empty
  * string stays distinct from NULL, which is an empty unquoted field). CSV because building it costs less than
@@ -58,13 +76,7 @@ const QUOTE = /"/g;
  * 1.25 s with read_csv against 2.8 s with read_json).
  */
 export function csvRow(rec: Interaction, ord: number): string {
-  const f = new Array<string>(STAGE_NAMES.length + 1);
-  for (let i = 0; i < STAGE_NAMES.length; i++) {
-    const v = rec[STAGE_NAMES[i]!];
-    f[i] = v === null || v === undefined ? '' : typeof v === 'string' ? '"' + v.replace(QUOTE, '""') + '"' : typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v);
-  }
-  f[STAGE_NAMES.length] = String(ord);
-  return f.join(',');
+  return compiledRow(rec, ord);
 }
 
 /** System prompt hashes already staged in this thread during the current run. Bounded. */
