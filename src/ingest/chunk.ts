@@ -28,10 +28,13 @@ export interface ChunkResult {
   rejects: RejectRecord[];
   /** Staging rows as CSV (see csvRow), empty when written to `stagedRows`. */
   rows: string;
+  /** The same rows' keys as CSV (see idRow), for the duplicate check; empty when written to `stagedIds`. */
+  ids: string;
   /** System prompts first seen in this chunk, NDJSON of `{system_hash, system, chars}`. */
   systems: string;
   /** Files the rows and system prompts were written to, when the task gave a staging target. */
   stagedRows?: string | null;
+  stagedIds?: string | null;
   stagedSystems?: string | null;
 }
 
@@ -39,6 +42,7 @@ export interface ChunkResult {
 export interface StageTarget {
   run: string;
   rowsPath: string;
+  idsPath: string;
   systemsPath: string;
 }
 
@@ -79,6 +83,14 @@ export function csvRow(rec: Interaction, ord: number): string {
   return compiledRow(rec, ord);
 }
 
+/**
+ * The key columns of a staging row (id, ord, source_file, source_line), staged beside the rows so that the store
+ * looks for duplicates in these small files and inserts the rows straight from their files (see Store.loadStaged).
+ */
+export function idRow(rec: Interaction, ord: number): string {
+  return csvField(rec.id) + ',' + String(ord) + ',' + csvField(rec.source_file) + ',' + String(rec.source_line);
+}
+
 /** System prompt hashes already staged in this thread during the current run. Bounded. */
 let seenRun = '';
 const seenSystems = new Set<string>();
@@ -95,9 +107,10 @@ export function newSystemPrompt(run: string, h: string): boolean {
   return true;
 }
 
-/** Collects accepted rows as staging NDJSON. */
+/** Collects accepted rows as staging CSV (rows and their keys) and new system prompts as NDJSON. */
 export class RowCollector {
   private rows: string[] = [];
+  private ids: string[] = [];
   private systems: string[] = [];
   constructor(private run: string) {}
 
@@ -106,22 +119,33 @@ export class RowCollector {
       this.systems.push(JSON.stringify({ system_hash: rec.system_hash, system: rec.system, chars: rec.system_chars }));
     }
     this.rows.push(csvRow(rec, ord));
+    this.ids.push(idRow(rec, ord));
   }
 
   get size(): number {
     return this.rows.length;
   }
 
-  /** Take what was collected, as NDJSON text or written to the target's files. */
-  take(target?: StageTarget): Pick<ChunkResult, 'rows' | 'systems' | 'stagedRows' | 'stagedSystems'> {
+  /** Take what was collected, as CSV and NDJSON text or written to the target's files. */
+  take(target?: StageTarget): Pick<ChunkResult, 'rows' | 'ids' | 'systems' | 'stagedRows' | 'stagedIds' | 'stagedSystems'> {
     const rows = this.rows.length ? this.rows.join('\n') + '\n' : '';
+    const ids = this.ids.length ? this.ids.join('\n') + '\n' : '';
     const systems = this.systems.length ? this.systems.join('\n') + '\n' : '';
     this.rows = [];
+    this.ids = [];
     this.systems = [];
-    if (!target) return { rows, systems };
+    if (!target) return { rows, ids, systems };
     if (rows) writeFileSync(target.rowsPath, rows);
+    if (ids) writeFileSync(target.idsPath, ids);
     if (systems) writeFileSync(target.systemsPath, systems);
-    return { rows: '', systems: '', stagedRows: rows ? target.rowsPath : null, stagedSystems: systems ? target.systemsPath : null };
+    return {
+      rows: '',
+      ids: '',
+      systems: '',
+      stagedRows: rows ? target.rowsPath : null,
+      stagedIds: ids ? target.idsPath : null,
+      stagedSystems: systems ? target.systemsPath : null,
+    };
   }
 }
 
