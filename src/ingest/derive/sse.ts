@@ -104,11 +104,19 @@ export function parseSse(text: string): SseEvent[] {
 }
 
 /**
+ * OpenAI's end-of-stream sentinel. It looks like JSON ('[') but is not: tryJson threw and caught a SyntaxError for it
+ * once per streamed Chat response, 3% of ingest worker CPU in a profile of a 200k-record ingest (7.5% of the bench records
+ * end with it). Tested before the parse; the result (no data object) is the same.
+ */
+const DONE = '[DONE]';
+
+/**
  * The data object of one event in any accepted form, or null (`[DONE]`, comments, junk). An event name with a
  * data object lacking `type` (as some loggers store it) is copied in as `type`.
  */
 export function eventData(e: unknown): Obj | null {
   if (typeof e === 'string') {
+    if (e === DONE) return null;
     if (looksLikeJson(e)) {
       const v = tryJson(e);
       return isObj(v) ? v : null;
@@ -120,7 +128,7 @@ export function eventData(e: unknown): Obj | null {
   if (!isObj(e)) return null;
   if (e.type !== undefined || e.object !== undefined || e.choices !== undefined) return e;
   if (!('data' in e)) return e;
-  const data = typeof e.data === 'string' ? (looksLikeJson(e.data) ? tryJson(e.data) : null) : e.data;
+  const data = typeof e.data === 'string' ? (e.data !== DONE && looksLikeJson(e.data) ? tryJson(e.data) : null) : e.data;
   if (!isObj(data)) return null;
   const name = str(e.event);
   if (data.type === undefined && name !== null && name !== 'message') return { type: name, ...data };
