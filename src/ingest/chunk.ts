@@ -107,10 +107,45 @@ export function newSystemPrompt(run: string, h: string): boolean {
   return true;
 }
 
+/**
+ * Lines of text appended as UTF-8 bytes (each followed by a newline) to a buffer that grows by doubling. Staging rows
+ * go straight into bytes: kept as strings until the chunk's end, they survived young-generation collections (copied
+ * each time) and were joined and encoded once more on writing; GC and that join were 8% of ingest worker CPU in a
+ * profile of 60k bench records; with the rows in bytes, GC pauses over those records went from 251-303 ms to 154-169 ms
+ * (--trace-gc, two runs each). The bytes equal those of the lines joined with newlines and encoded as UTF-8.
+ */
+class ByteLines {
+  private buf: Buffer | null = null;
+  private off = 0;
+  count = 0;
+
+  add(line: string): void {
+    // At most 3 bytes per UTF-16 code unit, and the newline.
+    const need = this.off + line.length * 3 + 1;
+    if (this.buf === null || need > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.buf === null ? 1 << 20 : this.buf.length * 2));
+      if (this.buf !== null) this.buf.copy(grown, 0, 0, this.off);
+      this.buf = grown;
+    }
+    this.off += this.buf.write(line, this.off);
+    this.buf[this.off++] = 10;
+    this.count++;
+  }
+
+  /** The bytes so far (a view, valid until the next add), and start over. */
+  take(): Buffer {
+    const out = this.buf === null ? Buffer.alloc(0) : this.buf.subarray(0, this.off);
+    this.buf = null;
+    this.off = 0;
+    this.count = 0;
+    return out;
+  }
+}
+
 /** Collects accepted rows as staging CSV (rows and their keys) and new system prompts as NDJSON. */
 export class RowCollector {
-  private rows: string[] = [];
-  private ids: string[] = [];
+  private rows = new ByteLines();
+  private ids = new ByteLines();
   private systems: string[] = [];
   constructor(private run: string) {}
 
@@ -118,32 +153,30 @@ export class RowCollector {
     if (rec.system_hash !== null && rec.system !== null && newSystemPrompt(this.run, rec.system_hash)) {
       this.systems.push(JSON.stringify({ system_hash: rec.system_hash, system: rec.system, chars: rec.system_chars }));
     }
-    this.rows.push(csvRow(rec, ord));
-    this.ids.push(idRow(rec, ord));
+    this.rows.add(csvRow(rec, ord));
+    this.ids.add(idRow(rec, ord));
   }
 
   get size(): number {
-    return this.rows.length;
+    return this.rows.count;
   }
 
   /** Take what was collected, as CSV and NDJSON text or written to the target's files. */
   take(target?: StageTarget): Pick<ChunkResult, 'rows' | 'ids' | 'systems' | 'stagedRows' | 'stagedIds' | 'stagedSystems'> {
-    const rows = this.rows.length ? this.rows.join('\n') + '\n' : '';
-    const ids = this.ids.length ? this.ids.join('\n') + '\n' : '';
+    const rows = this.rows.take();
+    const ids = this.ids.take();
     const systems = this.systems.length ? this.systems.join('\n') + '\n' : '';
-    this.rows = [];
-    this.ids = [];
     this.systems = [];
-    if (!target) return { rows, ids, systems };
-    if (rows) writeFileSync(target.rowsPath, rows);
-    if (ids) writeFileSync(target.idsPath, ids);
+    if (!target) return { rows: rows.toString('utf8'), ids: ids.toString('utf8'), systems };
+    if (rows.length) writeFileSync(target.rowsPath, rows);
+    if (ids.length) writeFileSync(target.idsPath, ids);
     if (systems) writeFileSync(target.systemsPath, systems);
     return {
       rows: '',
       ids: '',
       systems: '',
-      stagedRows: rows ? target.rowsPath : null,
-      stagedIds: ids ? target.idsPath : null,
+      stagedRows: rows.length ? target.rowsPath : null,
+      stagedIds: ids.length ? target.idsPath : null,
       stagedSystems: systems ? target.systemsPath : null,
     };
   }
