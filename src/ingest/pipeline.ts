@@ -1,6 +1,6 @@
 /**
  * The ingest pipeline: files -> (detect format) -> chunks of lines or rows -> workers (parse, adapt, validate,
- * derive) -> staging NDJSON -> DuckDB (deduplicated by id). Every record ends accepted, rejected (with file, line
+ * derive) -> staging CSV -> DuckDB (deduplicated by id). Every record ends accepted, rejected (with file, line
  * and reason) or duplicate, and read = accepted + rejected + duplicate for every file and for the run.
  */
 import { createWriteStream, mkdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
@@ -22,7 +22,7 @@ import { DEFAULT_NORMALIZE } from './normalize.js';
 import { readCsv } from './formats/csv.js';
 import { readParquet } from './formats/parquet.js';
 import { readAccounts } from './accounts.js';
-import type { Store } from '../store/store.js';
+import type { StagedFiles, Store } from '../store/store.js';
 
 export interface IngestOptions {
   files: string[];
@@ -81,6 +81,7 @@ export interface IngestReport {
  */
 class Staging {
   private files: string[] = [];
+  private idFiles: string[] = [];
   private systemFiles: string[] = [];
   private rows = 0;
   private n = 0;
@@ -88,22 +89,25 @@ class Staging {
     private dir: string,
     private run: string,
     private batchRows: number,
-    private load: (files: string[], systemFiles: string[]) => Promise<void>,
+    private load: (staged: StagedFiles) => Promise<void>,
   ) {}
 
   target(): StageTarget {
     const k = this.n++;
-    return { run: this.run, rowsPath: join(this.dir, `c${k}.csv`), systemsPath: join(this.dir, `c${k}.sys.ndjson`) };
+    return { run: this.run, rowsPath: join(this.dir, `c${k}.csv`), idsPath: join(this.dir, `c${k}.ids.csv`), systemsPath: join(this.dir, `c${k}.sys.ndjson`) };
   }
 
   async add(r: ChunkResult): Promise<void> {
     if (r.stagedRows) this.files.push(r.stagedRows);
+    if (r.stagedIds) this.idFiles.push(r.stagedIds);
     if (r.stagedSystems) this.systemFiles.push(r.stagedSystems);
     if (r.rows || r.systems) {
       const t = this.target();
       if (r.rows) {
         await writeFile(t.rowsPath, r.rows);
+        await writeFile(t.idsPath, r.ids);
         this.files.push(t.rowsPath);
+        this.idFiles.push(t.idsPath);
       }
       if (r.systems) {
         await writeFile(t.systemsPath, r.systems);
@@ -122,14 +126,14 @@ class Staging {
    */
   async flush(): Promise<void> {
     if (this.files.length === 0 && this.systemFiles.length === 0) return;
-    const files = this.files;
-    const systemFiles = this.systemFiles;
+    const staged: StagedFiles = { rows: this.files, ids: this.idFiles, systems: this.systemFiles };
     this.files = [];
+    this.idFiles = [];
     this.systemFiles = [];
     this.rows = 0;
     await this.loading;
-    this.loading = this.load(files, systemFiles).then(() => {
-      for (const f of [...files, ...systemFiles]) rmSync(f, { force: true });
+    this.loading = this.load(staged).then(() => {
+      for (const f of [...staged.rows, ...staged.ids, ...staged.systems]) rmSync(f, { force: true });
     });
     // Surface a failed load at the next await rather than as an unhandled rejection.
     this.loading.catch(() => {});
@@ -178,12 +182,12 @@ export async function ingest(store: Store, opts: IngestOptions): Promise<IngestR
   const rejectsPath = join(tmp, 'rejects.ndjson');
   const rejects = new RejectWriter(rejectsPath);
   let duplicate = 0;
-  const staging = new Staging(tmp, runId, opts.batchRows ?? 250_000, async (files, systemFiles) => {
+  const staging = new Staging(tmp, runId, opts.batchRows ?? 250_000, async (staged) => {
     const t = performance.now();
     // A staging line holds at most the kept prompt and response text (UTF-8: up to 3 bytes a character, doubled quotes).
-    const r = await store.loadStaged(runId, files, systemFiles, (nopts.promptChars + (nopts.keepResponses ? nopts.responseChars : 0)) * 6 + (1 << 20));
+    const r = await store.loadStaged(runId, staged, (nopts.promptChars + (nopts.keepResponses ? nopts.responseChars : 0)) * 6 + (1 << 20));
     duplicate += r.duplicate;
-    if (process.env.DISTILLGUARD_TRACE) process.stderr.write(`[trace] loaded ${files.length} staging files in ${(performance.now() - t).toFixed(0)} ms\n`);
+    if (process.env.DISTILLGUARD_TRACE) process.stderr.write(`[trace] loaded ${staged.rows.length} staging files in ${(performance.now() - t).toFixed(0)} ms\n`);
   });
 
   const workers = opts.workers ?? Math.min(4, Math.max(1, availableParallelism()));
@@ -301,7 +305,7 @@ async function ingestLines(
       continue;
     }
     if (ev.kind === 'reject') {
-      await tally({ read: 1, accepted: 0, rows: '', systems: '', rejects: [{ file: label, line: ev.line, reason: ev.reason, excerpt: ev.excerpt }] });
+      await tally({ read: 1, accepted: 0, rows: '', ids: '', systems: '', rejects: [{ file: label, line: ev.line, reason: ev.reason, excerpt: ev.excerpt }] });
       continue;
     }
     if (!pool) {
@@ -342,7 +346,7 @@ async function ingestDocument(
 
 function collector(run: string): { sink: RecordSink; res: ChunkResult; take: () => ChunkResult } {
   const rows = new RowCollector(run);
-  const empty = (): ChunkResult => ({ read: 0, accepted: 0, rejects: [], rows: '', systems: '' });
+  const empty = (): ChunkResult => ({ read: 0, accepted: 0, rejects: [], rows: '', ids: '', systems: '' });
   const c = {
     res: empty(),
     sink: {

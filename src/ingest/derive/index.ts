@@ -135,7 +135,8 @@ function derive(req: Obj | null, response: unknown, hints: DeriveHints): Derived
     if (events !== null && events.length > 0) {
       streamed = true;
       api ??= streamApi(events) ?? apiOfRequest(req);
-      if (api !== null) res = reconstruct(events, api);
+      // Tool-call inputs are not read here (only counted): leave their JSON text unparsed.
+      if (api !== null) res = reconstruct(events, api, { parseToolInput: false });
     }
   } else api ??= apiOfResponse(res);
   api ??= apiOfRequest(req);

@@ -9,7 +9,7 @@
  */
 import type { Capability } from '../../model/capabilities.js';
 import type { SignalMeta, TextSignals } from '../types.js';
-import { CAPABILITY_META, CAPABILITY_PHRASES, classify, EQUATION } from './capability.js';
+import { CAPABILITY_META, CAPABILITY_PHRASES, classify, hasEquation } from './capability.js';
 import { COT_META, COT_PHRASES } from './cot.js';
 import { LANG_GROUPS, LANG_META, guessLang, type LangGroups } from './lang.js';
 import { prepare } from './prep.js';
@@ -96,10 +96,12 @@ export function textSignals(prompt: string | null, system: string | null, d: Tex
     rubric = 1 - (1 - rubric) * (1 - SYSTEM_WEIGHT * s.strength(G_RUBRIC));
   }
   const split = splitPersona(p);
-  const capability =
-    split === null
-      ? classify(r, s, CAP_GROUPS, rubric, d, EQUATION.test(p))
-      : classify(LEX.scan(split[0], taskScan), s, CAP_GROUPS, rubric, d, EQUATION.test(split[0]), LEX.scan(split[1], personaScan));
+  let capability: Capability;
+  if (split === null) capability = classify(r, s, CAP_GROUPS, rubric, d, hasEquation(p, r));
+  else {
+    const task = LEX.scan(split[0], taskScan);
+    capability = classify(task, s, CAP_GROUPS, rubric, d, hasEquation(split[0], task), LEX.scan(split[1], personaScan));
+  }
   // Language of the prompt; of the system prompt when the prompt says nothing.
   let lang = guessLang(r, LANG_G);
   if (lang === 'und' && s !== null && p.length < 20) lang = guessLang(s, LANG_G);
