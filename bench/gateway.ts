@@ -102,9 +102,9 @@ function verdictSource(mode: string, fixed: StaticVerdicts): VerdictSource {
 let bareCalls = 0;
 
 /**
- * What a proxy process spent, printed when it stops (SIGTERM): CPU per call (all threads), event-loop delay and GC
- * pauses, what tail latencies are made of. SIGUSR2 (sent after the warm-up) starts the count afresh, so start-up
- * and warm-up are not counted.
+ * What a proxy process spent: CPU per call (all threads), event-loop delay and GC pauses, what tail latencies are
+ * made of. SIGUSR2 starts the count afresh (sent after the warm-up, so start-up and warm-up are not counted);
+ * SIGUSR1 prints it for the phase that just ended (the open-loop latency run), SIGTERM for the last one (throughput).
  */
 function procStats(name: string, calls: () => number, close: () => Promise<void>): void {
   const eld = monitorEventLoopDelay({ resolution: 1 });
@@ -127,11 +127,15 @@ function procStats(name: string, calls: () => number, close: () => Promise<void>
     eld.reset();
     gcMs = gcMax = gcs = 0;
   });
-  process.on('SIGTERM', () => {
+  const report = (phase: string) => {
     const ms = (ns: number) => (ns / 1e6).toFixed(2);
     const c = process.cpuUsage(cpu0);
     const n = calls() - calls0;
-    process.stderr.write(`${name}: ${n} calls after warm-up, CPU ${((c.user + c.system) / Math.max(1, n)).toFixed(0)} µs per call (all threads); event-loop delay p50 ${ms(eld.percentile(50))} p99 ${ms(eld.percentile(99))} max ${ms(eld.max)} ms; GC ${gcs} pauses, ${gcMs.toFixed(0)} ms in all, longest ${gcMax.toFixed(2)} ms\n`);
+    process.stderr.write(`${name}, ${phase}: ${n} calls, CPU ${((c.user + c.system) / Math.max(1, n)).toFixed(0)} µs per call (all threads); event-loop delay p50 ${ms(eld.percentile(50))} p99 ${ms(eld.percentile(99))} max ${ms(eld.max)} ms; GC ${gcs} pauses, ${gcMs.toFixed(0)} ms in all, longest ${gcMax.toFixed(2)} ms\n`);
+  };
+  process.on('SIGUSR1', () => report('latency run'));
+  process.on('SIGTERM', () => {
+    report('throughput run');
     void close().then(() => process.exit(0));
   });
 }
@@ -256,11 +260,22 @@ async function main(): Promise<void> {
     await openLoop(bare.url, rate, 1);
     gw.proc.kill('SIGUSR2');
     bare.proc.kill('SIGUSR2');
-    const direct = await openLoop(mock.url, rate, seconds);
-    const via = await openLoop(gw.url, rate, seconds);
-    const viaBare = await openLoop(bare.url, rate, seconds);
+    // One-second slices in turn (direct, gateway, bare proxy, again...): a pause of the machine (this VM shows CPU
+    // steal) then hits the three alike instead of whichever ran at the time.
+    const direct: number[] = [];
+    const via: number[] = [];
+    const viaBare: number[] = [];
+    for (let s = 0; s < seconds; s++) {
+      for (const [url, into] of [[mock.url, direct], [gw.url, via], [bare.url, viaBare]] as const) for (const ms of await openLoop(url, rate, 1)) into.push(ms);
+    }
+    for (const l of [direct, via, viaBare]) l.sort((a, b) => a - b);
+    gw.proc.kill('SIGUSR1');
+    bare.proc.kill('SIGUSR1');
+    await new Promise((r) => setTimeout(r, 100));
+    gw.proc.kill('SIGUSR2');
+    bare.proc.kill('SIGUSR2');
     const f = (x: number) => x.toFixed(3);
-    console.log(`latency at ${rate} req/s, ${direct.length} requests each (ms):`);
+    console.log(`latency at ${rate} req/s, ${direct.length} requests each, in one-second slices taken in turn (ms):`);
     console.log(`  direct to mock  p50 ${f(pct(direct, 50))}  p99 ${f(pct(direct, 99))}`);
     console.log(`  via gateway     p50 ${f(pct(via, 50))}  p99 ${f(pct(via, 99))}`);
     console.log(`  via bare proxy  p50 ${f(pct(viaBare, 50))}  p99 ${f(pct(viaBare, 99))}`);
