@@ -77,6 +77,44 @@ const MERGE_OVERLAP = 0.5;
 /** A key is the campaign's when at least this share of the accounts using it are flagged. */
 const KEY_PURITY = 0.5;
 
+/**
+ * Groups (ids in `groups`) whose wrapper sets overlap by at least MERGE_OVERLAP of the smaller set are one campaign;
+ * returns each campaign's groups, keyed by a representative group. Every pair of groups sharing a wrapper is counted,
+ * however many groups share it: one large campaign is split by Louvain into parts of some tens of accounts
+ * (splitCommunity), so at 2,500 accounts 63 parts share all of its wrappers (a cap of 50 owners per wrapper once left
+ * them as 63 campaigns). The count is quadratic in the groups sharing a wrapper: about 2M pair updates for 200 parts
+ * and 100 wrappers.
+ */
+export function mergeByWrappers(groups: number[], keySets: Map<number, Set<string>>): Map<number, number[]> {
+  const uf = new UnionFind();
+  const owners = new Map<string, number[]>();
+  for (const [g, s] of keySets) for (const k of s) (owners.get(k) ?? owners.set(k, []).get(k)!).push(g);
+  // Pair (a, b), a < b, as one number: group ids are small integers.
+  const span = Math.max(0, ...groups, ...keySets.keys()) + 1;
+  const overlap = new Map<number, number>();
+  for (const gs of owners.values()) {
+    if (gs.length < 2) continue;
+    for (let i = 0; i < gs.length; i++)
+      for (let j = i + 1; j < gs.length; j++) {
+        const a = Math.min(gs[i]!, gs[j]!);
+        const key = a * span + Math.max(gs[i]!, gs[j]!);
+        overlap.set(key, (overlap.get(key) ?? 0) + 1);
+      }
+  }
+  for (const [key, n] of overlap) {
+    const a = Math.floor(key / span);
+    const b = key % span;
+    const smaller = Math.min(keySets.get(a)?.size ?? 0, keySets.get(b)?.size ?? 0);
+    if (smaller > 0 && n / smaller >= MERGE_OVERLAP) uf.union(a, b);
+  }
+  const merged = new Map<number, number[]>();
+  for (const g of groups) {
+    const r = uf.find(g);
+    (merged.get(r) ?? merged.set(r, []).get(r)!).push(g);
+  }
+  return merged;
+}
+
 export async function assembleCampaigns(
   store: Store,
   rows: AccountRow[],
@@ -134,28 +172,10 @@ export async function assembleCampaigns(
   }
 
   // 3. Merge groups that share wrappers.
-  const uf = new UnionFind();
-  const owners = new Map<string, number[]>();
-  for (const [g, s] of keySets) for (const k of s) (owners.get(k) ?? owners.set(k, []).get(k)!).push(g);
-  const overlap = new Map<string, number>();
-  for (const gs of owners.values()) {
-    if (gs.length < 2 || gs.length > 50) continue;
-    for (let i = 0; i < gs.length; i++)
-      for (let j = i + 1; j < gs.length; j++) {
-        const key = `${Math.min(gs[i]!, gs[j]!)}:${Math.max(gs[i]!, gs[j]!)}`;
-        overlap.set(key, (overlap.get(key) ?? 0) + 1);
-      }
-  }
-  for (const [key, n] of overlap) {
-    const [a, b] = key.split(':').map(Number) as [number, number];
-    const smaller = Math.min(keySets.get(a)?.size ?? 0, keySets.get(b)?.size ?? 0);
-    if (smaller > 0 && n / smaller >= MERGE_OVERLAP) uf.union(a, b);
-  }
-  const merged = new Map<number, number[]>();
-  for (const [g] of groups) {
-    const r = uf.find(g);
-    (merged.get(r) ?? merged.set(r, []).get(r)!).push(g);
-  }
+  const merged = mergeByWrappers(
+    groups.map(([g]) => g),
+    keySets,
+  );
 
   // 4. Campaign ids: deterministic, from the smallest account id of each campaign (stable across re-runs).
   const rowOf = new Map(rows.map((r) => [r.account_id, r]));
