@@ -286,7 +286,7 @@ export async function assembleCampaigns(
       GROUP BY k HAVING count(DISTINCT account_id) >= 3 ORDER BY count(DISTINCT account_id) DESC, k LIMIT 100`);
     const asns = (
       await shared(
-        `SELECT asn::VARCHAR AS k FROM campaign_interactions WHERE campaign_id = '${id}' AND asn IS NOT NULL GROUP BY asn HAVING count(DISTINCT account_id) >= 3 ORDER BY count(DISTINCT account_id) DESC LIMIT 50`,
+        `SELECT asn::VARCHAR AS k FROM campaign_interactions WHERE campaign_id = '${id}' AND asn IS NOT NULL GROUP BY asn HAVING count(DISTINCT account_id) >= 3 ORDER BY count(DISTINCT account_id) DESC, asn LIMIT 50`,
       )
     ).map(Number);
     const payments = await shared(
