@@ -36,7 +36,8 @@ export interface DetectorThreadOptions {
 export type FromWorker =
   | { kind: 'verdicts'; done: number; updates: [string, AccountVerdict][] }
   | { kind: 'rejected'; reason: string }
-  | { kind: 'stats'; id: number; observed: number; accounts: number };
+  | { kind: 'stats'; id: number; observed: number; accounts: number }
+  | { kind: 'ready' };
 
 export interface WorkerInit {
   model: ModelFile;
@@ -73,11 +74,15 @@ export class DetectorThread implements VerdictSource {
   private readonly waiters: { n: number; resolve: () => void }[] = [];
   private statsWaiters = new Map<number, (s: { observed: number; accounts: number }) => void>();
   private statsId = 0;
+  private readonly readyP: Promise<void>;
+  private isReady = false;
+  private markReady: () => void = () => {};
 
   constructor(model: ModelFile, accounts: Account[] = [], opts: DetectorThreadOptions = {}) {
     this.maxBacklog = opts.maxBacklog ?? 200_000;
     this.batchMs = opts.batchMs ?? 25;
     this.onEvent = opts.onEvent ?? (() => {});
+    this.readyP = new Promise((r) => (this.markReady = r));
     const init: WorkerInit = { model, accounts, detector: opts.detector ?? {}, normalize: opts.normalize ?? null };
     this.worker = new Worker(new URL('./detector-worker.js', import.meta.url), { workerData: init });
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
@@ -85,6 +90,7 @@ export class DetectorThread implements VerdictSource {
       this.failed = err;
       this.onEvent(`streaming detector thread failed: ${err.message}; verdicts stay as they were`);
       this.releaseWaiters();
+      this.markReady();
     });
     this.worker.on('exit', (code) => {
       if (this.closing === null && this.failed === null) {
@@ -143,8 +149,25 @@ export class DetectorThread implements VerdictSource {
     this.worker.postMessage(b);
   }
 
+  /**
+   * Resolves once the worker has loaded the model and the accounts (or failed). Calls observed before are queued, not
+   * lost; a gateway serves meanwhile with the verdicts it has.
+   */
+  ready(): Promise<void> {
+    if (this.isReady) return this.readyP;
+    // Waiting keeps the process alive (an idle worker does not: see `busy`).
+    this.busy(true);
+    return this.readyP.then(() => {
+      if (this.processed >= this.posted && this.statsWaiters.size === 0) this.busy(false);
+    });
+  }
+
   private onMessage(m: FromWorker): void {
-    if (m.kind === 'verdicts') {
+    if (m.kind === 'ready') {
+      this.isReady = true;
+      this.markReady();
+    }
+    else if (m.kind === 'verdicts') {
       for (const [a, v] of m.updates) this.table.set(a, v);
       this.processed += m.done;
       while (this.waiters.length > 0 && this.waiters[0]!.n <= this.processed) this.waiters.shift()!.resolve();

@@ -55,3 +55,4 @@ port.on('message', (m: (string | Interaction)[] | { stats: number }) => {
   }
   post({ kind: 'verdicts', done: m.length, updates });
 });
+post({ kind: 'ready' });

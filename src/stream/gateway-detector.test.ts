@@ -58,6 +58,8 @@ for (const where of ['in process', 'on its thread'] as const) {
     // On its thread (as `distillguard gateway` runs it) a verdict arrives a moment after the response: the client
     // here does not wait for it.
     const detector = where === 'in process' ? new OnlineDetector(loadModel(), people) : new DetectorThread(loadModel(), people);
+    // A gateway starting up serves with the verdicts it has until its detector thread is up; this test is about after.
+    if (detector instanceof DetectorThread) await detector.ready();
     const policy = parsePolicy({ mode: 'enforce', rules: [{ name: 'block', when: { verdict: ['distillation'] }, action: 'block' }] });
     const s = await startStack({ dir: tmp.dir, policy, verdicts: new CombinedVerdicts(null, detector), keys: keysFromObject(keys) });
     t.after(() => s.close());

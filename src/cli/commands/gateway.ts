@@ -126,7 +126,12 @@ export function registerGateway(program: Command): void {
           if (r.rejects.length) log(`${f}: ${r.read} account records read, ${r.accounts.length} accepted, ${r.rejects.length} rejected`);
         }
         // On its own thread by default: deriving and scoring each call stays off the request path (detector-thread.ts).
-        const online = opts.detectorThread ? new DetectorThread(model, accounts, { onEvent: log }) : new OnlineDetector(model, accounts);
+        let online: DetectorThread | OnlineDetector;
+        if (opts.detectorThread) {
+          const t = new DetectorThread(model, accounts, { onEvent: log });
+          void t.ready().then(() => log('streaming detector thread ready'));
+          online = t;
+        } else online = new OnlineDetector(model, accounts);
         verdicts = new CombinedVerdicts(opts.verdicts ? fixed : null, online);
       }
       const keys = opts.keys ? userFile(() => loadKeys(opts.keys!)) : null;
