@@ -94,6 +94,42 @@ function history(o: JsonBuf, h: string[]): void {
   for (let i = 0; i < h.length; i++) o.bytes((i % 2 === 0 ? USER_TURN : ASSISTANT_TURN).get(h[i] as string));
 }
 
+/** The final user message: its text alone, or (Chat, Responses) its text and then an image part. */
+function userMessage(o: JsonBuf, p: Prompt, textOpen: string, imageOpen: string, imageClose: string): void {
+  if (p.image) {
+    o.lit(textOpen);
+    userTurn(o, p);
+    o.lit(imageOpen);
+    o.str(p.image);
+    o.raw(imageClose);
+  } else {
+    o.lit('{"role":"user","content":');
+    userTurn(o, p);
+    o.raw('}');
+  }
+}
+
+/** The tool-use steps before the final answer: each call (id `<rid prefix><i>`) and its result, in the API's shape. */
+function toolSteps(o: JsonBuf, x: Exchange, open: string, idChars: number, call: Pieces<ToolCall>, result: Pieces<ToolCall>): void {
+  for (let i = 0; i < x.prompt.steps; i++) {
+    const c = toolCallOf(x, i);
+    o.lit(open);
+    o.slice(x.rid, 0, idChars);
+    o.num(i);
+    o.bytes(call.get(c));
+    o.slice(x.rid, 0, idChars);
+    o.num(i);
+    o.bytes(result.get(c));
+  }
+}
+
+function temperature(o: JsonBuf, x: Exchange): void {
+  if (x.temperature !== null) {
+    o.lit(',"temperature":');
+    o.num(x.temperature);
+  }
+}
+
 // ---------------------------------------------------------------- Anthropic Messages
 
 const A_MODEL = new Pieces((m: string) => `{"model":"${m}","max_tokens":`);
@@ -120,16 +156,7 @@ function anthropicRequest(o: JsonBuf, x: Exchange): void {
     userTurn(o, p);
     o.raw('}');
   }
-  for (let i = 0; i < p.steps; i++) {
-    const c = toolCallOf(x, i);
-    o.lit(',{"role":"assistant","content":[{"type":"tool_use","id":"toolu_');
-    o.slice(x.rid, 0, 12);
-    o.num(i);
-    o.bytes(A_STEP_CALL.get(c));
-    o.slice(x.rid, 0, 12);
-    o.num(i);
-    o.bytes(A_STEP_RESULT.get(c));
-  }
+  toolSteps(o, x, ',{"role":"assistant","content":[{"type":"tool_use","id":"toolu_', 12, A_STEP_CALL, A_STEP_RESULT);
   o.raw(']');
   if (x.thinkingBudget > 0) {
     o.lit(',"thinking":{"type":"enabled","budget_tokens":');
@@ -137,10 +164,7 @@ function anthropicRequest(o: JsonBuf, x: Exchange): void {
     o.raw('}');
   }
   if (p.tools) o.bytes(A_TOOLS.get(p.tools));
-  if (x.temperature !== null) {
-    o.lit(',"temperature":');
-    o.num(x.temperature);
-  }
+  temperature(o, x);
   if (x.metadataUser) {
     o.lit(',"metadata":{"user_id":"');
     o.raw(x.metadataUser);
@@ -246,35 +270,13 @@ function chatRequest(o: JsonBuf, x: Exchange): void {
   o.bytes(C_MODEL.get(x.model));
   if (p.system) o.bytes(C_SYSTEM.get(p.system));
   if (p.history) history(o, p.history);
-  if (p.image) {
-    o.lit('{"role":"user","content":[{"type":"text","text":');
-    userTurn(o, p);
-    o.lit('},{"type":"image_url","image_url":{"url":');
-    o.str(p.image);
-    o.raw('}}]}');
-  } else {
-    o.lit('{"role":"user","content":');
-    userTurn(o, p);
-    o.raw('}');
-  }
-  for (let i = 0; i < p.steps; i++) {
-    const c = toolCallOf(x, i);
-    o.lit(',{"role":"assistant","content":null,"tool_calls":[{"id":"call_');
-    o.slice(x.rid, 0, 16);
-    o.num(i);
-    o.bytes(C_STEP_CALL.get(c));
-    o.slice(x.rid, 0, 16);
-    o.num(i);
-    o.bytes(C_STEP_RESULT.get(c));
-  }
+  userMessage(o, p, '{"role":"user","content":[{"type":"text","text":', '},{"type":"image_url","image_url":{"url":', '}}]}');
+  toolSteps(o, x, ',{"role":"assistant","content":null,"tool_calls":[{"id":"call_', 16, C_STEP_CALL, C_STEP_RESULT);
   o.lit('],"max_completion_tokens":');
   o.num(x.maxTokens);
   if (x.effort) o.bytes(C_EFFORT.get(x.effort));
   if (p.tools) o.bytes(C_TOOLS.get(p.tools));
-  if (x.temperature !== null) {
-    o.lit(',"temperature":');
-    o.num(x.temperature);
-  }
+  temperature(o, x);
   if (x.stream) o.lit(',"stream":true,"stream_options":{"include_usage":true}');
   o.raw('}');
 }
@@ -374,37 +376,15 @@ function responsesRequest(o: JsonBuf, x: Exchange): void {
   } else {
     o.lit(',"input":[');
     if (p.history) history(o, p.history);
-    if (p.image) {
-      o.lit('{"role":"user","content":[{"type":"input_text","text":');
-      userTurn(o, p);
-      o.lit('},{"type":"input_image","image_url":');
-      o.str(p.image);
-      o.raw('}]}');
-    } else {
-      o.lit('{"role":"user","content":');
-      userTurn(o, p);
-      o.raw('}');
-    }
-    for (let i = 0; i < p.steps; i++) {
-      const c = toolCallOf(x, i);
-      o.lit(',{"type":"function_call","call_id":"call_');
-      o.slice(x.rid, 0, 16);
-      o.num(i);
-      o.bytes(R_STEP_CALL.get(c));
-      o.slice(x.rid, 0, 16);
-      o.num(i);
-      o.bytes(R_STEP_RESULT.get(c));
-    }
+    userMessage(o, p, '{"role":"user","content":[{"type":"input_text","text":', '},{"type":"input_image","image_url":', '}]}');
+    toolSteps(o, x, ',{"type":"function_call","call_id":"call_', 16, R_STEP_CALL, R_STEP_RESULT);
     o.raw(']');
   }
   o.lit(',"max_output_tokens":');
   o.num(x.maxTokens);
   if (x.effort) o.bytes(R_EFFORT.get(x.effort));
   if (p.tools) o.bytes(R_TOOLS.get(p.tools));
-  if (x.temperature !== null) {
-    o.lit(',"temperature":');
-    o.num(x.temperature);
-  }
+  temperature(o, x);
   if (x.stream) o.lit(',"stream":true');
   o.raw('}');
 }
