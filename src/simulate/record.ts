@@ -258,14 +258,17 @@ export class RecordMaker {
     if (v !== undefined) return v;
     const t = this.scratch;
     t.pos = 0;
-    if (as) {
+    // `","asn":…,"country":"…","user_agent":<ua>`: the tail of a rotating address, and of a fixed one below.
+    const tail = (asn: number, country: string) => {
       t.lit('","asn":');
-      t.num(as.asn);
+      t.num(asn);
       t.lit(',"country":"');
-      t.raw(as.country);
+      t.raw(country);
       t.lit('","user_agent":');
       t.cached(a.ua);
-    } else {
+    };
+    if (as) tail(as.asn, as.country);
+    else {
       t.lit('","account_id":"');
       t.raw(a.id);
       if (a.orgId) {
@@ -278,12 +281,7 @@ export class RecordMaker {
       if (ipIdx >= 0) {
         t.raw(a.net.ips[ipIdx] as string);
         const asn = a.net.asns[ipIdx] ?? a.net.asns[0];
-        t.lit('","asn":');
-        t.num(asn?.asn ?? 0);
-        t.lit(',"country":"');
-        t.raw(asn?.country ?? a.country);
-        t.lit('","user_agent":');
-        t.cached(a.ua);
+        tail(asn?.asn ?? 0, asn?.country ?? a.country);
       }
     }
     v = Buffer.from(t.buf.subarray(0, t.pos));
