@@ -39,7 +39,6 @@ const COLS: ReadonlyArray<{ key: keyof StreamRecord; expr: string; dict?: boolea
 
 export type ReplayRecord = StreamRecord;
 
-/** A column's dictionary: its distinct non-null values, numbered in sort order. */
 /**
  * How a column is selected. NULLs become sentinels the column cannot otherwise hold (code -1; NaN for integers
  * read as DOUBLE; an IS NULL flag beside the IP), so that vectors carry no validity mask: measured (allocation
@@ -53,6 +52,7 @@ function selectExpr(c: (typeof COLS)[number], i: number): string {
   return `i.${c.expr} AS ${c.key}`;
 }
 
+/** A column's dictionary: its distinct non-null values, numbered in sort order. */
 const dictSql = (col: string) =>
   `SELECT v, (row_number() OVER (ORDER BY v) - 1)::INTEGER AS k FROM (SELECT DISTINCT ${col} AS v FROM interactions WHERE ${col} IS NOT NULL)`;
 
