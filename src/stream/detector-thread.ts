@@ -76,6 +76,8 @@ export class DetectorThread implements VerdictSource {
   private statsId = 0;
   private readonly readyP: Promise<void>;
   private isReady = false;
+  /** Someone awaits `ready()`. */
+  private readyWanted = false;
   private markReady: () => void = () => {};
 
   constructor(model: ModelFile, accounts: Account[] = [], opts: DetectorThreadOptions = {}) {
@@ -99,16 +101,15 @@ export class DetectorThread implements VerdictSource {
       }
       this.releaseWaiters();
     });
-    // An idle worker does not keep the process alive (see `busy`).
-    this.worker.unref();
+    this.refreshRef();
   }
 
   /**
-   * Keeps the process alive while the worker has work or an answer to give (so `settled` and `stats` resolve),
-   * and lets it exit when the worker is idle.
+   * The worker keeps the process alive while it has lines to process or an answer owed (so `settled`, `stats` and
+   * `ready` resolve), and not when idle: a gateway, a test or a tool can exit without closing it first.
    */
-  private busy(on: boolean): void {
-    if (on) this.worker.ref();
+  private refreshRef(): void {
+    if (this.processed < this.posted || this.statsWaiters.size > 0 || (this.readyWanted && !this.isReady)) this.worker.ref();
     else this.worker.unref();
   }
 
@@ -145,8 +146,8 @@ export class DetectorThread implements VerdictSource {
     if (this.batch.length === 0) return;
     const b = this.batch;
     this.batch = [];
-    this.busy(true);
     this.worker.postMessage(b);
+    this.refreshRef();
   }
 
   /**
@@ -154,31 +155,26 @@ export class DetectorThread implements VerdictSource {
    * lost; a gateway serves meanwhile with the verdicts it has.
    */
   ready(): Promise<void> {
-    if (this.isReady) return this.readyP;
-    // Waiting keeps the process alive (an idle worker does not: see `busy`).
-    this.busy(true);
-    return this.readyP.then(() => {
-      if (this.processed >= this.posted && this.statsWaiters.size === 0) this.busy(false);
-    });
+    this.readyWanted = true;
+    this.refreshRef();
+    return this.readyP;
   }
 
   private onMessage(m: FromWorker): void {
     if (m.kind === 'ready') {
       this.isReady = true;
       this.markReady();
-    }
-    else if (m.kind === 'verdicts') {
+    } else if (m.kind === 'verdicts') {
       for (const [a, v] of m.updates) this.table.set(a, v);
       this.processed += m.done;
       while (this.waiters.length > 0 && this.waiters[0]!.n <= this.processed) this.waiters.shift()!.resolve();
-      if (this.processed >= this.posted && this.statsWaiters.size === 0) this.busy(false);
     } else if (m.kind === 'rejected') {
       if (this.rejected++ === 0) this.onEvent(`streaming detector thread: a log line was not read as an interaction: ${m.reason}`);
     } else {
       this.statsWaiters.get(m.id)?.({ observed: m.observed, accounts: m.accounts });
       this.statsWaiters.delete(m.id);
-      if (this.processed >= this.posted && this.statsWaiters.size === 0) this.busy(false);
     }
+    this.refreshRef();
   }
 
   private releaseWaiters(): void {
@@ -199,8 +195,8 @@ export class DetectorThread implements VerdictSource {
     const id = ++this.statsId;
     return new Promise((resolve) => {
       this.statsWaiters.set(id, resolve);
-      this.busy(true);
       this.worker.postMessage({ stats: id });
+      this.refreshRef();
     });
   }
 
