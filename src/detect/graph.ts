@@ -178,26 +178,25 @@ export function splitCommunity(graph: UndirectedGraph, members: string[], minPar
 export async function detectCommunities(store: Store, minWeight = 0.05): Promise<Communities> {
   // Streamed chunk by chunk into the graph: materialising every pair as a row object first (millions of pairs at
   // scale 0.1) held them all beside the graph at the analysis's memory peak.
-  const res = await store.conn.stream(`
+  const g = new UndirectedGraph({ multi: false, allowSelfLoops: false });
+  await store.forEachChunk(`
     SELECT a, b, sum(weight * CASE kind ${Object.entries(KIND_WEIGHT)
       .map(([k, w]) => `WHEN '${k}' THEN ${w}`)
       .join(' ')} ELSE 0 END)::DOUBLE AS w
-    FROM account_links GROUP BY a, b HAVING w >= ${minWeight} ORDER BY a, b`);
-  const g = new UndirectedGraph({ multi: false, allowSelfLoops: false });
-  for (;;) {
-    const chunk = await res.fetchChunk();
-    if (chunk === null || chunk.rowCount === 0) break;
-    const ca = chunk.getColumnVector(0);
-    const cb = chunk.getColumnVector(1);
-    const cw = chunk.getColumnVector(2);
-    for (let i = 0; i < chunk.rowCount; i++) {
-      const a = ca.getItem(i) as string;
-      const b = cb.getItem(i) as string;
-      if (!g.hasNode(a)) g.addNode(a);
-      if (!g.hasNode(b)) g.addNode(b);
-      g.addEdge(a, b, { weight: cw.getItem(i) as number });
-    }
-  }
+    FROM account_links GROUP BY a, b HAVING w >= ${minWeight} ORDER BY a, b`,
+    (chunk) => {
+      const ca = chunk.getColumnVector(0);
+      const cb = chunk.getColumnVector(1);
+      const cw = chunk.getColumnVector(2);
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const a = ca.getItem(i) as string;
+        const b = cb.getItem(i) as string;
+        if (!g.hasNode(a)) g.addNode(a);
+        if (!g.hasNode(b)) g.addNode(b);
+        g.addEdge(a, b, { weight: cw.getItem(i) as number });
+      }
+    },
+  );
   const of = new Map<string, number>();
   const members = new Map<number, string[]>();
   if (g.order === 0) return { of, members, graph: g };

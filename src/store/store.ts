@@ -5,7 +5,7 @@
  * Loading goes through newline-delimited JSON staging files that DuckDB reads in bulk (its JSON reader is
  * multi-threaded C++; appending row by row from JS is far slower).
  */
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, type DuckDBDataChunk } from '@duckdb/node-api';
 import { ACCOUNT_COLUMNS } from '../model/account.js';
 import { INTERACTION_COLUMNS } from '../model/interaction.js';
 
@@ -81,6 +81,16 @@ export class Store {
   async all<T = Record<string, unknown>>(sql: string): Promise<T[]> {
     const r = await this.conn.runAndReadAll(sql);
     return r.getRowObjectsJson() as unknown as T[];
+  }
+
+  /** Hands the result of `sql` to `fn` chunk by chunk: DuckDB streams it, so memory holds one chunk of rows. */
+  async forEachChunk(sql: string, fn: (chunk: DuckDBDataChunk) => void): Promise<void> {
+    const res = await this.conn.stream(sql);
+    for (;;) {
+      const chunk = await res.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) return;
+      fn(chunk);
+    }
   }
 
   async one<T = Record<string, unknown>>(sql: string): Promise<T | undefined> {

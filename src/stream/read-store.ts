@@ -70,14 +70,11 @@ export async function forEachInteraction(store: Store, fn: (r: ReplayRecord) => 
   const select = COLS.map(selectExpr).join(', ');
   const joins = COLS.map((c, i) => (c.dict ? ` LEFT JOIN (${dictSql(c.expr)}) d${i} ON i.${c.expr} = d${i}.v` : '')).join('');
   const sql = `SELECT ${select} FROM interactions i${joins} ORDER BY i.ts, i.id`;
-  const res = await store.conn.stream(sql);
   const str = (d: string[] | null, code: unknown): string | null => ((code as number) < 0 ? null : d![code as number]!);
   const num = (v: unknown): number | null => (Number.isNaN(v) ? null : (v as number));
   const [, dAcc, dOrg, , , dUa, dModel, , , , , dEffort, , dCap, , , dLang, dTmpl, dLsh] = dicts;
   let n = 0;
-  for (;;) {
-    const chunk = await res.fetchChunk();
-    if (chunk === null || chunk.rowCount === 0) break;
+  await store.forEachChunk(sql, (chunk) => {
     // Vectors by COLS index; the IP's null flag comes right after the IP.
     const c = COLS.map((_, i) => chunk.getColumnVector(i <= 3 ? i : i + 1));
     const ipNull = chunk.getColumnVector(4);
@@ -107,7 +104,7 @@ export async function forEachInteraction(store: Store, fn: (r: ReplayRecord) => 
       });
       n++;
     }
-  }
+  });
   return n;
 }
 
