@@ -90,7 +90,8 @@ export function mergeByWrappers(groups: number[], keySets: Map<number, Set<strin
   const owners = new Map<string, number[]>();
   for (const [g, s] of keySets) for (const k of s) (owners.get(k) ?? owners.set(k, []).get(k)!).push(g);
   // Pair (a, b), a < b, as one number: group ids are small integers.
-  const span = Math.max(0, ...groups, ...keySets.keys()) + 1;
+  let span = 1;
+  for (const g of [...groups, ...keySets.keys()]) if (g >= span) span = g + 1;
   const overlap = new Map<number, number>();
   for (const gs of owners.values()) {
     if (gs.length < 2) continue;
