@@ -35,7 +35,7 @@ test('two replicas sharing one Redis budget cannot overrun it under concurrent r
   t.after(() => mock.close());
   const prefix = `dg-${Date.now()}`;
   const replicas = await Promise.all(
-    [0, 1].map(() => startStack({ dir: tmp.dir, sharedMock: mock, policy: policy(12, 6000), verdicts: verdicts(), budget: new RedisBudget({ url: redis.url, prefix }) })),
+    [0, 1].map(() => startStack({ dir: tmp.dir, sharedMock: mock, policy: policy(12, 6000), verdicts: verdicts(), budget: new RedisBudget({ url: redis.url, prefix, commandTimeoutMs: 10_000 }) })),
   );
   t.after(() => Promise.all(replicas.map((r) => r.close())));
   await Promise.all(replicas.map((r) => (r.gw.budget as RedisBudget).ready()));
@@ -55,6 +55,12 @@ test('two replicas sharing one Redis budget cannot overrun it under concurrent r
   const statuses = await Promise.all(calls);
   const ok = statuses.filter((x) => x === 200).length;
   assert.equal(statuses.filter((x) => x === 0).length, 0);
+  // Every reservation was answered by Redis: with the default 100 ms command timeout a loaded machine made some
+  // fail open (let through uncounted, as designed), and 13 calls passed a budget of 12.
+  assert.deepEqual(
+    replicas.map((r) => (r.gw.budget as RedisBudget).unavailableCount),
+    [0, 0],
+  );
   // 12 requests, and 6000 tokens at (prompt/3 + 200) each: whichever binds first, no more than 12 pass.
   assert.ok(ok >= 1 && ok <= 12, `${ok} calls passed`);
   assert.equal(mock.calls, ok);
