@@ -50,3 +50,15 @@ const p = new Command(); registerGateway(p); await p.parseAsync(process.argv.sli
   const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: number });
   assert.deepEqual(lines.map((l) => l.status).sort(), [200, 401, 403]);
 });
+
+test('gateway command: a bad option value is a usage error naming the option, before anything starts', { timeout: 20_000 }, async (t) => {
+  const bin = join(repoRoot(), 'dist', 'src', 'cli', 'bin.js');
+  const child = spawn(process.execPath, [bin, 'gateway', '--upstream', 'http://127.0.0.1:1', '--redis', 'redis://127.0.0.1:1', '--redis-timeout', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  t.after(() => child.kill('SIGKILL'));
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  assert.equal(code, 3);
+  assert.match(stderr, /--redis-timeout: expected an integer >= 1, got "0"/);
+  assert.doesNotMatch(stderr, /listening|redis (up|down)|\n\s+at /);
+});

@@ -31,6 +31,7 @@ interface GatewayCliOptions {
   keys?: string;
   redis?: string;
   redisFail: string;
+  redisTimeout: string;
   log?: string;
   decisions?: string;
   verdicts?: string;
@@ -86,6 +87,7 @@ export function registerGateway(program: Command): void {
     .option('--keys <file>', 'keys JSON {key: {account_id, org_id?}} (keys may be given as sha256:<hex>); without it any key is its own account')
     .option('--redis <url>', 'share budgets between replicas through Redis (e.g. redis://127.0.0.1:6379)')
     .option('--redis-fail <mode>', 'when Redis is unreachable: open (serve unthrottled) or closed (refuse throttled calls, 503)', 'open')
+    .option('--redis-timeout <ms>', 'a Redis command slower than this counts as Redis unreachable (see --redis-fail)', '100')
     .option('--log <file>', 'append every interaction as JSONL (readable by `distillguard ingest`)')
     .option('--decisions <file>', 'append a decision line whenever an account\'s action changes')
     .option('--verdicts <file>', 'account verdicts JSONL (e.g. a results folder\'s accounts.jsonl)')
@@ -101,6 +103,7 @@ export function registerGateway(program: Command): void {
     .addHelpText('after', '\nThe key that seals withheld thinking (degrade) is read from DISTILLGUARD_SEAL_KEY; replicas must share it.\nSee docs/gateway.md.')
     .action(async (opts: GatewayCliOptions) => {
       if (opts.redisFail !== 'open' && opts.redisFail !== 'closed') throw new UserError(`--redis-fail: expected open or closed, got "${opts.redisFail}"`, EXIT.USAGE);
+      const redisTimeoutMs = int('--redis-timeout', opts.redisTimeout, 1);
       const readPolicy = (): Policy => (opts.policy ? userFile(() => loadPolicy(opts.policy!)) : DEFAULT_POLICY);
       const readVerdicts = () => (opts.verdicts ? userFile(() => StaticVerdicts.fromFile(opts.verdicts!)) : new StaticVerdicts());
       const wmKey = opts.watermarkKey ? userFile(() => readKey(opts.watermarkKey!)) : null;
@@ -137,7 +140,7 @@ export function registerGateway(program: Command): void {
       const keys = opts.keys ? userFile(() => loadKeys(opts.keys!)) : null;
       let budget: BudgetStore = new MemoryBudget();
       if (opts.redis) {
-        budget = new RedisBudget({ url: opts.redis, failMode: opts.redisFail, onState: (s, d) => log(`redis ${s}: ${d}`) });
+        budget = new RedisBudget({ url: opts.redis, failMode: opts.redisFail, commandTimeoutMs: redisTimeoutMs, onState: (s, d) => log(`redis ${s}: ${d}`) });
       }
       const gw = new Gateway({
         upstream: userFile(() => new URL(opts.upstream).toString()),
