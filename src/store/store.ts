@@ -40,6 +40,25 @@ export interface StagedFiles {
   systems: string[];
 }
 
+/**
+ * DISTILLGUARD_TRACE=1: each statement's time on stderr when it ends, and the statement that failed when one does
+ * (a long analysis that stops with a DuckDB error otherwise does not say at which step).
+ */
+const TRACE = process.env.DISTILLGUARD_TRACE === '1';
+async function traced<T>(sql: string, fn: () => Promise<T>): Promise<T> {
+  if (!TRACE) return fn();
+  const t = performance.now();
+  const what = () => `${((performance.now() - t) / 1000).toFixed(1)} s: ${sql.replace(/\s+/g, ' ').trim().slice(0, 200)}\n`;
+  try {
+    const v = await fn();
+    process.stderr.write(`[store] ${what()}`);
+    return v;
+  } catch (err) {
+    process.stderr.write(`[store] failed after ${what()}`);
+    throw err;
+  }
+}
+
 export class Store {
   private constructor(
     readonly path: string,
@@ -74,23 +93,25 @@ export class Store {
   }
 
   async run(sql: string): Promise<void> {
-    await this.conn.run(sql);
+    await traced(sql, () => this.conn.run(sql));
   }
 
   /** Rows as plain JSON-compatible objects (BIGINT as number where it fits). */
   async all<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-    const r = await this.conn.runAndReadAll(sql);
+    const r = await traced(sql, () => this.conn.runAndReadAll(sql));
     return r.getRowObjectsJson() as unknown as T[];
   }
 
   /** Hands the result of `sql` to `fn` chunk by chunk: DuckDB streams it, so memory holds one chunk of rows. */
   async forEachChunk(sql: string, fn: (chunk: DuckDBDataChunk) => void): Promise<void> {
-    const res = await this.conn.stream(sql);
-    for (;;) {
-      const chunk = await res.fetchChunk();
-      if (chunk === null || chunk.rowCount === 0) return;
-      fn(chunk);
-    }
+    await traced(sql, async () => {
+      const res = await this.conn.stream(sql);
+      for (;;) {
+        const chunk = await res.fetchChunk();
+        if (chunk === null || chunk.rowCount === 0) return;
+        fn(chunk);
+      }
+    });
   }
 
   async one<T = Record<string, unknown>>(sql: string): Promise<T | undefined> {
