@@ -15,7 +15,7 @@
  *
  *   node dist/bench/ingest-floor.js [--file bench/out/interactions-1000000.jsonl] [--records 100000]
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -37,14 +37,35 @@ if (!existsSync(file)) {
   process.exit(2);
 }
 
-// The first `records` lines, read once (reading is not measured).
-const whole = readFileSync(file);
-let end = 0;
-for (let i = 0; i < records && end < whole.length; i++) {
-  const nl = whole.indexOf(10, end);
-  end = nl < 0 ? whole.length : nl + 1;
+// The first `records` lines, read once in 16 MB steps (reading is not measured; the bench file is 1.9 GB).
+function firstLines(path: string, n: number): Buffer {
+  const fd = openSync(path, 'r');
+  const parts: Buffer[] = [];
+  let lines = 0;
+  try {
+    for (;;) {
+      const b = Buffer.allocUnsafe(16 << 20);
+      const got = readSync(fd, b, 0, b.length, null);
+      if (got === 0) break;
+      let end = 0;
+      while (lines < n && end < got) {
+        const nl = b.indexOf(10, end);
+        if (nl < 0 || nl >= got) {
+          end = got;
+          break;
+        }
+        end = nl + 1;
+        lines++;
+      }
+      parts.push(b.subarray(0, end));
+      if (lines >= n) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return Buffer.concat(parts);
 }
-const buf = whole.subarray(0, end);
+const buf = firstLines(file, records);
 const mb = buf.length / 1e6;
 
 function cpu<T>(fn: () => T): { value: T; s: number } {
