@@ -2,8 +2,8 @@
  * The embedded analytical store: one DuckDB file, no server.
  *
  * Tables: interactions (compact columns, see model/interaction.ts), accounts, ingest_runs, ingest_files, rejects.
- * Loading goes through newline-delimited JSON staging files that DuckDB reads in bulk (its JSON reader is
- * multi-threaded C++; appending row by row from JS is far slower).
+ * Loading goes through CSV staging files that DuckDB reads in bulk (its CSV reader is multi-threaded C++; appending
+ * row by row from JS is far slower).
  */
 import { DuckDBConnection, DuckDBInstance, type DuckDBDataChunk } from '@duckdb/node-api';
 import { ACCOUNT_COLUMNS } from '../model/account.js';
@@ -24,6 +24,12 @@ export function lit(s: string): string {
 
 function columnsStruct(cols: ReadonlyArray<readonly [string, string]>): string {
   return '{' + cols.map(([n, t]) => `${lit(n)}: ${lit(t)}`).join(', ') + '}';
+}
+
+/** read_csv over staging files written by ingest/chunk.ts: no header, strings quoted, an empty field is NULL. */
+function stagingCsv(files: string[], cols: ReadonlyArray<readonly [string, string]>, maxLineBytes: number): string {
+  const list = '[' + files.map(lit).join(', ') + ']';
+  return `read_csv(${list}, header = false, columns = ${columnsStruct(cols)}, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, new_line = '\\n', max_line_size = ${Math.max(1 << 20, Math.ceil(maxLineBytes))})`;
 }
 
 export interface StoreOptions {
@@ -140,21 +146,21 @@ export class Store {
 
   /** The read_csv expression over staging files of interactions (see csvRow in ingest/chunk.ts). */
   static stagingSource(files: string[], maxLineBytes = 8 << 20): string {
-    const cols = columnsStruct([...INTERACTION_COLUMNS, ['ord', 'BIGINT']]);
-    const list = '[' + files.map(lit).join(', ') + ']';
-    return `read_csv(${list}, header = false, columns = ${cols}, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, new_line = '\\n', max_line_size = ${Math.max(1 << 20, Math.ceil(maxLineBytes))})`;
+    return stagingCsv(files, [...INTERACTION_COLUMNS, ['ord', 'BIGINT']], maxLineBytes);
   }
 
   /** The read_csv expression over staging key files (see idRow in ingest/chunk.ts). */
   static stagingIdsSource(files: string[], maxLineBytes = 8 << 20): string {
-    const cols = columnsStruct([
-      ['id', 'VARCHAR'],
-      ['ord', 'BIGINT'],
-      ['source_file', 'VARCHAR'],
-      ['source_line', 'BIGINT'],
-    ]);
-    const list = '[' + files.map(lit).join(', ') + ']';
-    return `read_csv(${list}, header = false, columns = ${cols}, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, new_line = '\\n', max_line_size = ${Math.max(1 << 20, Math.ceil(maxLineBytes))})`;
+    return stagingCsv(
+      files,
+      [
+        ['id', 'VARCHAR'],
+        ['ord', 'BIGINT'],
+        ['source_file', 'VARCHAR'],
+        ['source_line', 'BIGINT'],
+      ],
+      maxLineBytes,
+    );
   }
 
   /**
