@@ -99,3 +99,42 @@ test('splitCommunity separates two tightly knit groups joined by weaker links, k
   for (let i = 0; i < 8; i++) for (let j = i + 1; j < 8; j++) c.addEdge(ids[i]!, ids[j]!, { weight: 10 });
   assert.deepEqual(splitCommunity(c, ids), [ids]);
 });
+
+test('the graph given to Louvain keeps each account only its strongest links: at most k edges per linked account, no hubs among equals, groups intact', async () => {
+  const store = await Store.open(':memory:');
+  try {
+    // Two operators of 40 accounts, each account linked to every other of its operator (all pairs, equal weight), and
+    // one weak link between the operators. A pair s1-s2 linked strongly besides.
+    const ops = [0, 1].map((o) => Array.from({ length: 40 }, (_, i) => `op${o}_${String(i).padStart(2, '0')}`));
+    const ids = [...ops.flat(), 's1', 's2'];
+    await store.run(`CREATE OR REPLACE TABLE account_links (a VARCHAR, b VARCHAR, kind VARCHAR, weight DOUBLE, keys BIGINT)`);
+    const vals: string[] = [];
+    for (const grp of ops) for (let i = 0; i < grp.length; i++) for (let j = i + 1; j < grp.length; j++) vals.push(`('${grp[i]}', '${grp[j]}', 'ip', 1, 1)`);
+    vals.push(`('${ops[0]![0]}', '${ops[1]![0]}', 'ip', 0.1, 1)`, `('s1', 's2', 'payment', 1, 1)`);
+    await store.run(`INSERT INTO account_links VALUES ${vals.join(',')}`);
+    const k = 6;
+    const comm = await detectCommunities(store, 0.05, k);
+    const g = comm.graph;
+    assert.equal(g.order, ids.length, 'every linked account is in the graph');
+    assert.ok(g.size <= k * g.order, `at most k edges per account (${g.size} edges)`);
+    assert.ok(g.size < (2 * 40 * 39) / 2, 'the all-pairs groups were thinned');
+    let maxDeg = 0;
+    g.forEachNode((n) => {
+      assert.ok(g.degree(n) >= Math.min(k, n.startsWith('s') ? 1 : k), `${n} keeps its ${k} strongest links`);
+      maxDeg = Math.max(maxDeg, g.degree(n));
+    });
+    // Equal links are chosen by a hash of the pair, not by id order: no account is everybody's pick.
+    assert.ok(maxDeg <= 3 * k, `no hub (highest degree ${maxDeg})`);
+    assert.ok(!g.hasEdge(ops[0]![0]!, ops[1]![0]!), "the weak cross link is nobody's strongest and is dropped");
+    assert.ok(g.hasEdge('s1', 's2'));
+    for (const grp of ops) {
+      const c = new Set(grp.map((a) => comm.of.get(a)));
+      assert.ok(![...c].some((x) => ops.find((o) => o !== grp)!.some((a) => comm.of.get(a) === x)), 'the two operators never share a community');
+    }
+    // With a bound above every degree, nothing is dropped.
+    const all = await detectCommunities(store, 0.05, 1000);
+    assert.equal(all.graph.size, vals.length);
+  } finally {
+    store.close();
+  }
+});

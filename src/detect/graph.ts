@@ -7,8 +7,10 @@
  *  - payment fingerprints;
  *  - sign-up bursts (accounts created within the same hour from the same network).
  * Links are built in SQL; within one shared key the accounts are joined in a ring of a few neighbours (ordered by a
- * hash), not all pairs, so a key shared by n accounts gives O(n) links and the graph grows with accounts, not with
- * interactions. Communities come from Louvain (graphology-communities-louvain).
+ * hash), not all pairs, so a key shared by n accounts gives O(n) links rather than O(n^2). An account in many keys
+ * (an operator rotating through a proxy pool) still gathers links to hundreds of others, so community detection takes
+ * only each account's strongest links (`GRAPH_NEIGHBOURS`): the graph it holds has at most that many edges per linked
+ * account and grows with accounts, not with interactions. Communities come from Louvain (graphology-communities-louvain).
  */
 import { UndirectedGraph } from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
@@ -174,16 +176,48 @@ export function splitCommunity(graph: UndirectedGraph, members: string[], minPar
   return out.length > 1 ? out.sort((a, b) => a[0]!.localeCompare(b[0]!)) : [members];
 }
 
-/** Louvain communities over the combined, weighted link graph. Deterministic for the same links. */
-export async function detectCommunities(store: Store, minWeight = 0.05): Promise<Communities> {
-  // Streamed chunk by chunk into the graph: materialising every pair as a row object first (millions of pairs at
-  // scale 0.1) held them all beside the graph at the analysis's memory peak.
+/**
+ * Neighbours each account keeps in the graph given to Louvain: its strongest combined links (a link stays when it is
+ * among the strongest of either end, so every account keeps at least this many where it has them, and the graph has
+ * at most this many edges per linked account). Without a bound the link graph grows faster than the accounts: an
+ * operator's accounts rotating through a shared proxy pool link to hundreds or thousands of each other (at `seed-2026`
+ * scale 0.1, 2.2M distinct linked pairs for 15k linked accounts, median degree 3 but 90th percentile 1,632; at scale
+ * 1, 72.9M links), and graphology holds every edge as objects in one JavaScript Map, which V8 caps at 2^24 entries
+ * (scale 1 stopped there: docs/benchmarks.md). Sparsifying to the k strongest neighbours (a k-nearest-neighbour graph)
+ * keeps the dense groups dense and connected, which is what modularity needs; an account's link strength per kind
+ * (score.ts) is still summed over all its links in SQL. The `coordination.graph` signal's rationale
+ * (src/signals/account.ts) names this number.
+ */
+export const GRAPH_NEIGHBOURS = 16;
+
+/**
+ * Louvain communities over the combined, weighted link graph, bounded to each account's `neighbours` strongest links.
+ * Deterministic for the same links (ties among equally strong links are broken by a hash of the pair, not by account
+ * id, which would make the lowest ids hubs).
+ */
+export async function detectCommunities(store: Store, minWeight = 0.05, neighbours = GRAPH_NEIGHBOURS): Promise<Communities> {
+  // In steps, each materialised so that DuckDB can spill between them, on integer ids (scale 1: 66M linked pairs
+  // reduced to 1.2M edges in about a minute within the 1 GB budget; one query on the account ids ran out of memory).
+  const k = Math.max(1, Math.floor(neighbours));
+  await store.run(`CREATE OR REPLACE TEMP TABLE g_ids AS
+    SELECT id AS account_id, (row_number() OVER (ORDER BY id))::INTEGER AS aid FROM (SELECT a AS id FROM account_links UNION SELECT b FROM account_links)`);
+  await store.run(`CREATE OR REPLACE TEMP TABLE g_pairs AS
+    SELECT ia.aid AS a, ib.aid AS b, sum(weight * CASE kind ${Object.entries(KIND_WEIGHT)
+      .map(([kind, w]) => `WHEN '${kind}' THEN ${w}`)
+      .join(' ')} ELSE 0 END)::DOUBLE AS w
+    FROM account_links l JOIN g_ids ia ON ia.account_id = l.a JOIN g_ids ib ON ib.account_id = l.b
+    GROUP BY ALL HAVING w >= ${minWeight}`);
+  await store.run(`CREATE OR REPLACE TEMP TABLE g_top AS
+    SELECT x, y, w FROM (SELECT a AS x, b AS y, w FROM g_pairs UNION ALL SELECT b, a, w FROM g_pairs)
+    QUALIFY row_number() OVER (PARTITION BY x ORDER BY w DESC, hash(least(x, y), greatest(x, y))) <= ${k}`);
+  await store.run(`DROP TABLE g_pairs`);
+  // Streamed chunk by chunk into the graph: materialising every pair as a row object first held them all beside the
+  // graph at the analysis's memory peak.
   const g = new UndirectedGraph({ multi: false, allowSelfLoops: false });
   await store.forEachChunk(`
-    SELECT a, b, sum(weight * CASE kind ${Object.entries(KIND_WEIGHT)
-      .map(([k, w]) => `WHEN '${k}' THEN ${w}`)
-      .join(' ')} ELSE 0 END)::DOUBLE AS w
-    FROM account_links GROUP BY a, b HAVING w >= ${minWeight} ORDER BY a, b`,
+    SELECT ia.account_id AS a, ib.account_id AS b, e.w
+    FROM (SELECT DISTINCT least(x, y) AS a, greatest(x, y) AS b, w FROM g_top) e
+    JOIN g_ids ia ON ia.aid = e.a JOIN g_ids ib ON ib.aid = e.b ORDER BY 1, 2`,
     (chunk) => {
       const ca = chunk.getColumnVector(0);
       const cb = chunk.getColumnVector(1);
@@ -197,6 +231,7 @@ export async function detectCommunities(store: Store, minWeight = 0.05): Promise
       }
     },
   );
+  await store.run(`DROP TABLE IF EXISTS g_top; DROP TABLE IF EXISTS g_ids`);
   const of = new Map<string, number>();
   const members = new Map<number, string[]>();
   if (g.order === 0) return { of, members, graph: g };

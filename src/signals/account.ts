@@ -62,7 +62,8 @@ export const COORDINATION_META: SignalMeta = {
   rationale:
     'Accounts that each look clean are tied together by what their operator cannot avoid sharing: the same prompt wrappers ' +
     'in the same time buckets (synchronised activity), small IP pools, payment methods, sign-up bursts. Communities of the ' +
-    'linked graph (Louvain) whose combined evidence passes the bar are campaigns; a member inherits its community\'s evidence.',
+    'linked graph (Louvain, over each account\'s 16 strongest links so that the graph grows with accounts) whose combined ' +
+    'evidence passes the bar are campaigns; a member inherits its community\'s evidence.',
   falsePositives: [
     'Users of one coding agent share its system prompt and tools (system prompts do not link accounts; their own prompts differ).',
     'Enterprise seats share a NAT and a payment method (the community is one verified organisation with ordinary usage).',
