@@ -9,7 +9,7 @@ import { CAPABILITY_LABELS, isCapability } from '../model/capabilities.js';
 import type { CampaignResult } from '../model/results.js';
 import type { UndirectedGraph } from 'graphology';
 import type { Store } from '../store/store.js';
-import { splitCommunity } from './graph.js';
+import { lshBands, splitCommunity } from './graph.js';
 import type { AccountRow, Verdict } from './score.js';
 
 /** A found campaign, as written to campaigns.json (the schema is in src/model/results.ts). */
@@ -148,19 +148,32 @@ export async function assembleCampaigns(
   // 2. Wrapper keys of each group: template fingerprints, near-duplicate bands and system prompts used by several of
   // its accounts, and mostly by flagged accounts (a popular tool's system prompt or a common benign wrapper is used
   // by many others and says nothing about which calls were the campaign's).
+  // One source per key kind and MinHash band, each step materialised so that DuckDB can spill between them (one
+  // statement over every key of every interaction, about 13 rows per interaction, ran out of memory at 1 GB at scale
+  // 1). The kinds' keys never collide (16 hex digits; 's:' and a hash; 9 hex digits led by the band's number), so
+  // rows distinct within each source are distinct across them.
+  const bands = await lshBands(store);
+  const keySources = [
+    `SELECT account_id, template AS key FROM interactions WHERE template IS NOT NULL`,
+    `SELECT account_id, 's:' || system_hash AS key FROM interactions WHERE system_hash IS NOT NULL`,
+    ...Array.from({ length: bands }, (_, i) => `SELECT account_id, string_split(lsh, ' ')[${i + 1}] AS key FROM interactions WHERE lsh IS NOT NULL AND lsh <> '' AND len(string_split(lsh, ' ')) > ${i}`),
+  ];
+  // (a) The flagged accounts' keys; (b) those used by enough accounts of one group; (c) every account using them.
+  await store.run(`CREATE OR REPLACE TEMP TABLE fk (account_id VARCHAR, key VARCHAR)`);
+  for (const src of keySources) await store.run(`INSERT INTO fk SELECT DISTINCT k.account_id, k.key FROM (${src}) k SEMI JOIN flagged USING (account_id)`);
   await store.run(`
-    CREATE OR REPLACE TEMP TABLE all_keys AS
-    SELECT account_id, template AS key FROM interactions WHERE template IS NOT NULL
-    UNION ALL SELECT account_id, 's:' || system_hash FROM interactions WHERE system_hash IS NOT NULL
-    UNION ALL SELECT account_id, unnest(string_split(lsh, ' ')) FROM interactions WHERE lsh IS NOT NULL AND lsh <> ''`);
+    CREATE OR REPLACE TEMP TABLE g_keys AS
+    SELECT f.grp, k.key, count(*) AS accounts FROM fk k JOIN flagged f USING (account_id) GROUP BY ALL HAVING count(*) >= ${MIN_TEMPLATE_ACCOUNTS}`);
+  await store.run(`CREATE OR REPLACE TEMP TABLE cand AS SELECT DISTINCT key FROM g_keys`);
+  await store.run(`CREATE OR REPLACE TEMP TABLE cand_users (account_id VARCHAR, key VARCHAR)`);
+  for (const src of keySources) await store.run(`INSERT INTO cand_users SELECT DISTINCT k.account_id, k.key FROM (${src}) k SEMI JOIN cand USING (key)`);
   await store.run(`
     CREATE OR REPLACE TEMP TABLE grp_keys AS
-    WITH users AS (SELECT key, count(DISTINCT account_id) AS accounts FROM all_keys GROUP BY key),
-         g AS (SELECT f.grp, k.key, count(DISTINCT k.account_id) AS accounts FROM all_keys k JOIN flagged f USING (account_id) GROUP BY ALL),
-         flagged_users AS (SELECT key, count(DISTINCT account_id) AS accounts FROM all_keys JOIN flagged USING (account_id) GROUP BY key)
-    SELECT g.grp, g.key, g.accounts FROM g JOIN users u USING (key) JOIN flagged_users fu USING (key)
-    WHERE g.accounts >= ${MIN_TEMPLATE_ACCOUNTS} AND fu.accounts >= ${KEY_PURITY} * u.accounts`);
-  await store.run(`DROP TABLE all_keys`);
+    WITH users AS (SELECT key, count(*) AS accounts FROM cand_users GROUP BY key),
+         flagged_users AS (SELECT key, count(*) AS accounts FROM fk SEMI JOIN cand USING (key) GROUP BY key)
+    SELECT g.grp, g.key, g.accounts FROM g_keys g JOIN users u USING (key) JOIN flagged_users fu USING (key)
+    WHERE fu.accounts >= ${KEY_PURITY} * u.accounts`);
+  await store.run(`DROP TABLE fk; DROP TABLE g_keys; DROP TABLE cand; DROP TABLE cand_users`);
   const keys = await store.all<{ grp: number; key: string }>(`SELECT grp, key FROM grp_keys`);
   const keySets = new Map<number, Set<string>>();
   for (const k of keys) {
@@ -198,23 +211,18 @@ export async function assembleCampaigns(
     CREATE OR REPLACE TEMP TABLE camp_keys AS
     SELECT DISTINCT cm.campaign_id, g.key FROM grp_keys g JOIN flagged f ON f.grp = g.grp JOIN campaign_members cm USING (account_id)`);
 
-  // 5. Per interaction of campaign accounts: does it carry one of the campaign's wrappers?
-  await store.run(`
-    CREATE OR REPLACE TEMP TABLE camp_all AS
-    SELECT i.rowid AS rid, i.account_id, cm.campaign_id, i.ts, i.model, i.capability, i.ip, i.asn, i.system_hash, i.template, i.lsh
-    FROM interactions i JOIN campaign_members cm USING (account_id)`);
-  await store.run(`
-    CREATE OR REPLACE TEMP TABLE camp_match AS
-    SELECT DISTINCT rid FROM (
-      SELECT c.rid FROM camp_all c JOIN camp_keys k ON k.campaign_id = c.campaign_id AND k.key = c.template
-      UNION ALL
-      SELECT c.rid FROM camp_all c JOIN camp_keys k ON k.campaign_id = c.campaign_id AND k.key = 's:' || c.system_hash
-      UNION ALL
-      SELECT c.rid FROM (SELECT rid, campaign_id, unnest(string_split(lsh, ' ')) AS key FROM camp_all WHERE lsh IS NOT NULL AND lsh <> '') c
-        JOIN camp_keys k ON k.campaign_id = c.campaign_id AND k.key = c.key)`);
+  // 5. Per interaction of campaign accounts: does it carry one of the campaign's wrappers? One pass over the
+  // interactions with a left join per key column against the campaign's keys (small, built once), so nothing but the
+  // result is held (unnesting the bands and collecting the matched rows' ids took memory with the interactions).
+  const bandCols = Array.from({ length: bands }, (_, i) => i + 1);
   await store.run(`
     CREATE OR REPLACE TEMP TABLE camp_ix AS
-    SELECT c.* EXCLUDE (lsh), m.rid IS NOT NULL AS matched FROM camp_all c LEFT JOIN camp_match m USING (rid)`);
+    SELECT i.account_id, cm.campaign_id, i.ts, i.model, i.capability, i.ip, i.asn, i.system_hash, i.template,
+      (kt.key IS NOT NULL OR ks.key IS NOT NULL${bandCols.map((b) => ` OR kb${b}.key IS NOT NULL`).join('')}) AS matched
+    FROM interactions i JOIN campaign_members cm USING (account_id)
+    LEFT JOIN camp_keys kt ON kt.campaign_id = cm.campaign_id AND kt.key = i.template
+    LEFT JOIN camp_keys ks ON ks.campaign_id = cm.campaign_id AND ks.key = 's:' || i.system_hash
+    ${bandCols.map((b) => `LEFT JOIN camp_keys kb${b} ON kb${b}.campaign_id = cm.campaign_id AND kb${b}.key = string_split(i.lsh, ' ')[${b}]`).join('\n    ')}`);
   // An account whose traffic matches the campaign's wrappers almost entirely is all distillation; a mixed account's
   // share is the matched share.
   const shares = await store.all<{ account_id: string; m: number; n: number }>(
@@ -297,10 +305,10 @@ export async function assembleCampaigns(
       `SELECT email_domain AS k FROM accounts JOIN campaign_members USING (account_id) WHERE campaign_id = '${id}' AND email_domain IS NOT NULL GROUP BY 1 HAVING count(*) >= 3 ORDER BY count(*) DESC, 1 LIMIT 50`,
     );
     const systems = await shared(
-      `SELECT system_hash AS k FROM campaign_interactions WHERE campaign_id = '${id}' AND system_hash IS NOT NULL GROUP BY 1 HAVING count(DISTINCT account_id) >= 3 ORDER BY count(*) DESC LIMIT 50`,
+      `SELECT system_hash AS k FROM campaign_interactions WHERE campaign_id = '${id}' AND system_hash IS NOT NULL GROUP BY 1 HAVING count(DISTINCT account_id) >= 3 ORDER BY count(*) DESC, 1 LIMIT 50`,
     );
     const templates = await shared(
-      `SELECT template AS k FROM campaign_interactions WHERE campaign_id = '${id}' AND template IS NOT NULL GROUP BY 1 HAVING count(DISTINCT account_id) >= 3 ORDER BY count(*) DESC LIMIT 100`,
+      `SELECT template AS k FROM campaign_interactions WHERE campaign_id = '${id}' AND template IS NOT NULL GROUP BY 1 HAVING count(DISTINCT account_id) >= 3 ORDER BY count(*) DESC, 1 LIMIT 100`,
     );
     const members = cm.accounts.map((a) => rowOf.get(a)!).filter(Boolean);
     const interactions = Math.round(members.reduce((s, r) => s + r.interactions * (share.get(r.account_id) ?? 1), 0));
@@ -336,6 +344,6 @@ export async function assembleCampaigns(
       ],
     });
   }
-  await store.run(`DROP TABLE IF EXISTS flagged; DROP TABLE IF EXISTS grp_keys; DROP TABLE IF EXISTS camp_keys; DROP TABLE IF EXISTS camp_ix; DROP TABLE IF EXISTS camp_all; DROP TABLE IF EXISTS camp_match; DROP TABLE IF EXISTS acct_share;`);
+  await store.run(`DROP TABLE IF EXISTS flagged; DROP TABLE IF EXISTS grp_keys; DROP TABLE IF EXISTS camp_keys; DROP TABLE IF EXISTS camp_ix; DROP TABLE IF EXISTS acct_share;`);
   return { campaigns, campaignOf, share };
 }

@@ -76,11 +76,10 @@ export async function buildLinks(store: Store): Promise<number> {
       FROM agg JOIN link_ids ia ON ia.aid = agg.a JOIN link_ids ib ON ib.aid = agg.b`);
   };
   // Wrapper keys: the fingerprint and each MinHash band, per day; one source per band keeps each step small.
-  const bands = await store.one<{ n: number }>(`SELECT coalesce(max(len(string_split(lsh, ' '))), 0)::INTEGER AS n FROM interactions WHERE lsh IS NOT NULL AND lsh <> ''`);
   const templateKeys = [
     `SELECT template || ':' || (ts // 86400000) AS key, account_id FROM interactions WHERE template IS NOT NULL`,
     ...Array.from(
-      { length: Number(bands?.n ?? 0) },
+      { length: await lshBands(store) },
       (_, i) => `SELECT string_split(lsh, ' ')[${i + 1}] || ':' || (ts // 86400000) AS key, account_id FROM interactions WHERE lsh IS NOT NULL AND lsh <> '' AND len(string_split(lsh, ' ')) > ${i}`,
     ),
   ];
@@ -98,6 +97,12 @@ export async function buildLinks(store: Store): Promise<number> {
   await ring([signupKeys], 'signup');
   await store.run(`DROP TABLE IF EXISTS lk; DROP TABLE IF EXISTS lk_pairs; DROP TABLE IF EXISTS link_ids`);
   const r = await store.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM account_links`);
+  return Number(r?.n ?? 0);
+}
+
+/** How many MinHash bands the interactions' `lsh` column holds (space-separated; 0 when there are none). */
+export async function lshBands(store: Store): Promise<number> {
+  const r = await store.one<{ n: number }>(`SELECT coalesce(max(len(string_split(lsh, ' '))), 0)::INTEGER AS n FROM interactions WHERE lsh IS NOT NULL AND lsh <> ''`);
   return Number(r?.n ?? 0);
 }
 
