@@ -4,7 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeByWrappers } from './campaigns.js';
+import { assembleCampaigns, mergeByWrappers } from './campaigns.js';
+import type { AccountRow } from './score.js';
+import { Store } from '../store/store.js';
 
 const wrappers = (prefix: string, n: number, from = 0) => Array.from({ length: n }, (_, i) => `${prefix}${String(from + i).padStart(15, '0')}`);
 
@@ -29,4 +31,39 @@ test('two operations sharing a few public wrappers stay two; a group without wra
   const merged = mergeByWrappers([0, 1, 2, 3, 4], keySets);
   const sets = [...merged.values()].map((g) => g.sort()).sort((x, y) => x[0]! - y[0]!);
   assert.deepEqual(sets, [[0, 1], [2, 3], [4]]);
+});
+
+test('a mixed account counts only the calls that carry the campaign\'s wrappers, matched by fingerprint or by a near-duplicate band', async () => {
+  const store = await Store.open(':memory:');
+  try {
+    const W = 'aaaaaaaaaaaaaaa1';
+    const rows: string[] = [];
+    const add = (a: string, template: string | null, lsh: string | null) =>
+      rows.push(`('r${rows.length}', ${Date.UTC(2026, 3, 22) + rows.length * 60_000}, '${a}', 'm1', 'coding', ${template === null ? 'NULL' : `'${template}'`}, ${lsh === null ? 'NULL' : `'${lsh}'`}, 'f', ${rows.length + 1})`);
+    // Four pure operator accounts: every call in the wrapper (fingerprint W, bands 0aaaaaaa1 and 1aaaaaaa1).
+    for (const a of ['o1', 'o2', 'o3', 'o4']) for (let i = 0; i < 30; i++) add(a, W, '0aaaaaaa1 1aaaaaaa1');
+    // A resold account: 20 calls in the wrapper, 4 whose wording drifted (another fingerprint, but the first band
+    // still the campaign's), 16 of its own customers' (own templates and bands).
+    for (let i = 0; i < 20; i++) add('m1', W, '0aaaaaaa1 1aaaaaaa1');
+    for (let i = 0; i < 4; i++) add('m1', `ccccccccccccccc${i}`, `0aaaaaaa1 1ccccccc${i}`);
+    for (let i = 0; i < 16; i++) add('m1', `bbbbbbbbbbbbbb${String(i).padStart(2, '0')}`, `0bbbbbb${String(i).padStart(2, '0')} 1bbbbbb${String(i).padStart(2, '0')}`);
+    // A benign account that once used the same public wrapper: not flagged, not counted.
+    add('b1', W, '0aaaaaaa1 1aaaaaaa1');
+    await store.run(`INSERT INTO interactions (id, ts, account_id, model, capability, template, lsh, source_file, source_line) VALUES ${rows.join(',')}`);
+    const accounts = ['o1', 'o2', 'o3', 'o4', 'm1', 'b1'];
+    const n = (a: string) => (a === 'm1' ? 40 : a === 'b1' ? 1 : 30);
+    const rowsOf: AccountRow[] = accounts.map((a) => ({ account_id: a, interactions: n(a), first_ts: 0, last_ts: 0, x1: [], score: a === 'b1' ? 0.01 : 0.99, community: a === 'b1' ? undefined : 7 }));
+    const verdict = new Map(accounts.map((a) => [a, a === 'b1' ? ('benign' as const) : ('distillation' as const)]));
+    const res = await assembleCampaigns(store, rowsOf, verdict);
+    assert.equal(res.campaigns.length, 1);
+    const c = res.campaigns[0]!;
+    assert.deepEqual(c.account_ids, ['m1', 'o1', 'o2', 'o3', 'o4']);
+    assert.equal(res.share.get('o1'), 1);
+    assert.ok(Math.abs(res.share.get('m1')! - 24 / 40) < 1e-9, `m1's share is its matched calls (${res.share.get('m1')})`);
+    assert.equal(c.interactions, 4 * 30 + 24);
+    assert.ok(c.indicators.template_fingerprints.includes(W));
+    assert.equal(res.campaignOf.get('b1'), undefined);
+  } finally {
+    store.close();
+  }
 });
