@@ -206,10 +206,12 @@ export async function detectCommunities(store: Store, minWeight = 0.05, neighbou
   const k = Math.max(1, Math.floor(neighbours));
   await store.run(`CREATE OR REPLACE TEMP TABLE g_ids AS
     SELECT id AS account_id, (row_number() OVER (ORDER BY id))::INTEGER AS aid FROM (SELECT a AS id FROM account_links UNION SELECT b FROM account_links)`);
+  // Rounded: a parallel sum of doubles can differ in its last bits from run to run, which would reorder equally strong
+  // links and change which neighbours an account keeps.
   await store.run(`CREATE OR REPLACE TEMP TABLE g_pairs AS
-    SELECT ia.aid AS a, ib.aid AS b, sum(weight * CASE kind ${Object.entries(KIND_WEIGHT)
+    SELECT ia.aid AS a, ib.aid AS b, round(sum(weight * CASE kind ${Object.entries(KIND_WEIGHT)
       .map(([kind, w]) => `WHEN '${kind}' THEN ${w}`)
-      .join(' ')} ELSE 0 END)::DOUBLE AS w
+      .join(' ')} ELSE 0 END), 9)::DOUBLE AS w
     FROM account_links l JOIN g_ids ia ON ia.account_id = l.a JOIN g_ids ib ON ib.account_id = l.b
     GROUP BY ALL HAVING w >= ${minWeight}`);
   await store.run(`CREATE OR REPLACE TEMP TABLE g_top AS
