@@ -165,14 +165,10 @@ export async function assembleCampaigns(
     CREATE OR REPLACE TEMP TABLE g_keys AS
     SELECT f.grp, k.key, count(*) AS accounts FROM fk k JOIN flagged f USING (account_id) GROUP BY ALL HAVING count(*) >= ${MIN_TEMPLATE_ACCOUNTS}`);
   await store.run(`CREATE OR REPLACE TEMP TABLE cand AS SELECT DISTINCT key FROM g_keys`);
-  // The candidates are few (the groups' wrappers and their bands), so their users come from one pass over every key
-  // of every interaction: the semi join drops all other keys before anything is held.
-  await store.run(`
-    CREATE OR REPLACE TEMP TABLE cand_users AS
-    SELECT DISTINCT k.account_id, k.key FROM (
-      SELECT account_id, unnest(list_concat([template, 's:' || system_hash], CASE WHEN lsh IS NULL OR lsh = '' THEN []::VARCHAR[] ELSE string_split(lsh, ' ') END)) AS key
-      FROM interactions) k
-    SEMI JOIN cand USING (key)`);
+  // Per source again: one pass over every key of every interaction (unnest, then the semi join) ran out of memory at
+  // 1 GB at scale 1, although the candidates are few.
+  await store.run(`CREATE OR REPLACE TEMP TABLE cand_users (account_id VARCHAR, key VARCHAR)`);
+  for (const src of keySources) await store.run(`INSERT INTO cand_users SELECT DISTINCT k.account_id, k.key FROM (${src}) k SEMI JOIN cand USING (key)`);
   await store.run(`
     CREATE OR REPLACE TEMP TABLE grp_keys AS
     WITH users AS (SELECT key, count(*) AS accounts FROM cand_users GROUP BY key),
