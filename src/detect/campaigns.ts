@@ -9,7 +9,8 @@ import { CAPABILITY_LABELS, isCapability } from '../model/capabilities.js';
 import type { CampaignResult } from '../model/results.js';
 import type { UndirectedGraph } from 'graphology';
 import type { Store } from '../store/store.js';
-import { lshBands, splitCommunity } from './graph.js';
+import { LSH_BANDS } from '../signals/text/template.js';
+import { splitCommunity, wrapperKeySources } from './graph.js';
 import type { AccountRow, Verdict } from './score.js';
 
 /** A found campaign, as written to campaigns.json (the schema is in src/model/results.ts). */
@@ -150,14 +151,8 @@ export async function assembleCampaigns(
   // by many others and says nothing about which calls were the campaign's).
   // One source per key kind and MinHash band, each step materialised so that DuckDB can spill between them (one
   // statement over every key of every interaction, about 13 rows per interaction, ran out of memory at 1 GB at scale
-  // 1). The kinds' keys never collide (16 hex digits; 's:' and a hash; 9 hex digits led by the band's number), so
-  // rows distinct within each source are distinct across them.
-  const bands = await lshBands(store);
-  const keySources = [
-    `SELECT account_id, template AS key FROM interactions WHERE template IS NOT NULL`,
-    `SELECT account_id, 's:' || system_hash AS key FROM interactions WHERE system_hash IS NOT NULL`,
-    ...Array.from({ length: bands }, (_, i) => `SELECT account_id, string_split(lsh, ' ')[${i + 1}] AS key FROM interactions WHERE lsh IS NOT NULL AND lsh <> '' AND len(string_split(lsh, ' ')) > ${i}`),
-  ];
+  // 1). System prompt keys ('s:' and a hash) collide with no wrapper key either.
+  const keySources = [...wrapperKeySources(false), `SELECT account_id, 's:' || system_hash AS key FROM interactions WHERE system_hash IS NOT NULL`];
   // (a) The flagged accounts' keys; (b) those used by enough accounts of one group; (c) every account using them.
   await store.run(`CREATE OR REPLACE TEMP TABLE fk (account_id VARCHAR, key VARCHAR)`);
   for (const src of keySources) await store.run(`INSERT INTO fk SELECT DISTINCT k.account_id, k.key FROM (${src}) k SEMI JOIN flagged USING (account_id)`);
@@ -215,9 +210,8 @@ export async function assembleCampaigns(
 
   // 5. Per interaction of campaign accounts: does it carry one of the campaign's wrappers? One pass over the
   // interactions with a left join per key column against the campaign's keys (small, built once), so nothing but the
-  // result is held (the earlier version copied the campaign accounts' interactions with their bands, unnested the
-  // bands and collected the matched rows' ids: more steps over more rows; it was never reached at scale 1).
-  const bandCols = Array.from({ length: bands }, (_, i) => i + 1);
+  // result is held.
+  const bandCols = Array.from({ length: LSH_BANDS }, (_, i) => i + 1);
   await store.run(`
     CREATE OR REPLACE TEMP TABLE camp_ix AS
     SELECT i.account_id, cm.campaign_id, i.ts, i.model, i.capability, i.ip, i.asn, i.system_hash, i.template,

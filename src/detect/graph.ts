@@ -14,6 +14,7 @@
  */
 import { UndirectedGraph } from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
+import { LSH_BANDS } from '../signals/text/template.js';
 import type { Store } from '../store/store.js';
 
 export const LINK_KINDS = ['template', 'ip', 'payment', 'signup'] as const;
@@ -75,14 +76,8 @@ export async function buildLinks(store: Store): Promise<number> {
       SELECT ia.account_id, ib.account_id, '${kind}', weight, keys
       FROM agg JOIN link_ids ia ON ia.aid = agg.a JOIN link_ids ib ON ib.aid = agg.b`);
   };
-  // Wrapper keys: the fingerprint and each MinHash band, per day; one source per band keeps each step small.
-  const templateKeys = [
-    `SELECT template || ':' || (ts // 86400000) AS key, account_id FROM interactions WHERE template IS NOT NULL`,
-    ...Array.from(
-      { length: await lshBands(store) },
-      (_, i) => `SELECT string_split(lsh, ' ')[${i + 1}] || ':' || (ts // 86400000) AS key, account_id FROM interactions WHERE lsh IS NOT NULL AND lsh <> '' AND len(string_split(lsh, ' ')) > ${i}`,
-    ),
-  ];
+  // The same wrapper on the same day: synchronised activity.
+  const templateKeys = wrapperKeySources(true);
   const ipKeys = `SELECT ip AS key, account_id FROM interactions WHERE ip IS NOT NULL`;
   const payKeys = `SELECT payment_fingerprint AS key, account_id FROM accounts WHERE payment_fingerprint IS NOT NULL
                    AND account_id IN (SELECT account_id FROM account_features)`;
@@ -100,10 +95,22 @@ export async function buildLinks(store: Store): Promise<number> {
   return Number(r?.n ?? 0);
 }
 
-/** How many MinHash bands the interactions' `lsh` column holds (space-separated; 0 when there are none). */
-export async function lshBands(store: Store): Promise<number> {
-  const r = await store.one<{ n: number }>(`SELECT coalesce(max(len(string_split(lsh, ' '))), 0)::INTEGER AS n FROM interactions WHERE lsh IS NOT NULL AND lsh <> ''`);
-  return Number(r?.n ?? 0);
+/**
+ * SQL sources of `(account_id, key)` for the wrapper of every interaction: its template fingerprint, and each of its
+ * MinHash bands as its own source (one source per band keeps each DuckDB step small: the bands are most of the rows).
+ * `perDay` scopes a key to the UTC day of the call. The kinds of key never collide (a fingerprint is 16 hex digits,
+ * a band key 9 hex digits led by the band's number: src/signals/text/template.ts), so rows distinct within each
+ * source are distinct across them.
+ */
+export function wrapperKeySources(perDay: boolean): string[] {
+  const day = perDay ? ` || ':' || (ts // 86400000)` : '';
+  return [
+    `SELECT account_id, template${day} AS key FROM interactions WHERE template IS NOT NULL`,
+    ...Array.from(
+      { length: LSH_BANDS },
+      (_, i) => `SELECT account_id, string_split(lsh, ' ')[${i + 1}]${day} AS key FROM interactions WHERE lsh IS NOT NULL AND lsh <> '' AND len(string_split(lsh, ' ')) > ${i}`,
+    ),
+  ];
 }
 
 /** Per-kind weight when the links are combined into one graph for community detection. */
