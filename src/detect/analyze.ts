@@ -36,6 +36,8 @@ export interface AnalysisResult {
   campaigns: Campaign[];
   timings: Record<string, number>;
   links: number;
+  /** The graph given to Louvain: linked pairs before it was bounded, and its accounts and edges after. */
+  graph: { pairs: number; accounts: number; edges: number };
   communities: number;
 }
 
@@ -101,7 +103,7 @@ export async function analyzeStore(store: Store, model: ModelFile): Promise<Anal
       reasons,
     };
   });
-  return { accounts, campaigns, timings, links, communities: comm.members.size };
+  return { accounts, campaigns, timings, links, graph: { pairs: comm.pairs, accounts: comm.graph.order, edges: comm.graph.size }, communities: comm.members.size };
 }
 
 /** Write accounts.jsonl and campaigns.json, and keep the results in the store for reports and the dashboard. */

@@ -115,6 +115,7 @@ test('the graph given to Louvain keeps each account only its strongest links: at
     const k = 6;
     const comm = await detectCommunities(store, 0.05, k);
     const g = comm.graph;
+    assert.equal(comm.pairs, vals.length, 'the linked pairs before the bound are counted');
     assert.equal(g.order, ids.length, 'every linked account is in the graph');
     assert.ok(g.size <= k * g.order, `at most k edges per account (${g.size} edges)`);
     assert.ok(g.size < (2 * 40 * 39) / 2, 'the all-pairs groups were thinned');

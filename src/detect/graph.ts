@@ -122,6 +122,8 @@ export interface Communities {
   /** community id -> members. */
   members: Map<number, string[]>;
   graph: UndirectedGraph;
+  /** Distinct linked pairs before the graph was bounded to each account's strongest links (`graph.size` after). */
+  pairs: number;
 }
 
 type LouvainOptions = { getEdgeWeight: string; rng: () => number; resolution: number };
@@ -224,6 +226,7 @@ export async function detectCommunities(store: Store, minWeight = 0.05, neighbou
   await store.run(`CREATE OR REPLACE TEMP TABLE g_top AS
     SELECT x, y, w FROM (SELECT a AS x, b AS y, w FROM g_pairs UNION ALL SELECT b, a, w FROM g_pairs)
     QUALIFY row_number() OVER (PARTITION BY x ORDER BY w DESC, hash(least(x, y), greatest(x, y))) <= ${k}`);
+  const pairs = Number((await store.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM g_pairs`))?.n ?? 0);
   await store.run(`DROP TABLE g_pairs`);
   // Streamed chunk by chunk into the graph: materialising every pair as a row object first held them all beside the
   // graph at the analysis's memory peak.
@@ -248,7 +251,7 @@ export async function detectCommunities(store: Store, minWeight = 0.05, neighbou
   await store.run(`DROP TABLE IF EXISTS g_top; DROP TABLE IF EXISTS g_ids`);
   const of = new Map<string, number>();
   const members = new Map<number, string[]>();
-  if (g.order === 0) return { of, members, graph: g };
+  if (g.order === 0) return { of, members, graph: g, pairs };
   const assignment = louvain(g, { getEdgeWeight: 'weight', rng: seededRng(), resolution: 1 });
   for (const [node, c] of Object.entries(assignment)) {
     of.set(node, c);
@@ -256,5 +259,5 @@ export async function detectCommunities(store: Store, minWeight = 0.05, neighbou
     if (!m) members.set(c, (m = []));
     m.push(node);
   }
-  return { of, members, graph: g };
+  return { of, members, graph: g, pairs };
 }

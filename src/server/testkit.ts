@@ -110,7 +110,7 @@ export async function syntheticStore(dir: string, sizes: SyntheticSizes = SMALL)
         },
       ]
     : [];
-  const res: AnalysisResult = { accounts, campaigns, timings: {}, links: 0, communities: 0 };
+  const res: AnalysisResult = { accounts, campaigns, timings: {}, links: 0, graph: { pairs: 0, accounts: 0, edges: 0 }, communities: 0 };
   await writeResults(store, res, join(dir, 'results'));
   return store;
 }

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DEFAULT_DB, Store } from '../../store/store.js';
 import { analyzeStore, loadModel, writeResults, type AnalysisResult } from '../../detect/analyze.js';
+import { GRAPH_NEIGHBOURS } from '../../detect/graph.js';
 import { trainModel, type TrainingSet } from '../../detect/train.js';
 import { trainOnline } from '../../stream/train-online.js';
 import { EXIT, UserError } from '../errors.js';
@@ -15,6 +16,10 @@ import { reportOptions, writeReportCli } from './report.js';
 export function printAnalysis(r: AnalysisResult, outDir: string, w: (s: string) => void = (s) => process.stdout.write(s + '\n')): void {
   const by = (v: string) => r.accounts.filter((a) => a.verdict === v).length;
   w(`${int(r.accounts.length)} accounts: ${int(by('distillation'))} distillation, ${int(by('suspicious'))} suspicious, ${int(by('benign'))} benign`);
+  w(
+    `linkage graph: ${int(r.links)} links, ${int(r.graph.pairs)} linked pairs among ${int(r.graph.accounts)} accounts; ` +
+      `Louvain on ${int(r.graph.edges)} edges (each account's ${GRAPH_NEIGHBOURS} strongest links): ${int(r.communities)} communities`,
+  );
   w(`${int(r.campaigns.length)} campaign(s)${r.campaigns.length ? ':' : ''}`);
   for (const c of r.campaigns) w(`  ${c.campaign_id} (score ${c.score.toFixed(2)}): ${c.summary}`);
   if (r.campaigns.length) {
