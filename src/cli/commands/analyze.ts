@@ -20,6 +20,8 @@ export function printAnalysis(r: AnalysisResult, outDir: string, w: (s: string) 
     `linkage graph: ${int(r.links)} links, ${int(r.graph.pairs)} linked pairs among ${int(r.graph.accounts)} accounts; ` +
       `Louvain on ${int(r.graph.edges)} edges (each account's ${GRAPH_NEIGHBOURS} strongest links): ${int(r.communities)} communities`,
   );
+  const stages = Object.entries(r.timings).map(([k, ms]) => `${k.replace(/_ms$/, '')} ${(ms / 1000).toFixed(1)} s`);
+  if (stages.length) w(`stages: ${stages.join(', ')}`);
   w(`${int(r.campaigns.length)} campaign(s)${r.campaigns.length ? ':' : ''}`);
   for (const c of r.campaigns) w(`  ${c.campaign_id} (score ${c.score.toFixed(2)}): ${c.summary}`);
   if (r.campaigns.length) {
