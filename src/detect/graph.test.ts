@@ -121,17 +121,15 @@ test('the graph given to Louvain keeps each account only its strongest links: at
     assert.ok(g.size < (2 * 40 * 39) / 2, 'the all-pairs groups were thinned');
     let maxDeg = 0;
     g.forEachNode((n) => {
-      assert.ok(g.degree(n) >= Math.min(k, n.startsWith('s') ? 1 : k), `${n} keeps its ${k} strongest links`);
+      assert.ok(g.degree(n) >= (n.startsWith('s') ? 1 : k), `${n} keeps its strongest links`);
       maxDeg = Math.max(maxDeg, g.degree(n));
     });
     // Equal links are chosen by a hash of the pair, not by id order: no account is everybody's pick.
     assert.ok(maxDeg <= 3 * k, `no hub (highest degree ${maxDeg})`);
     assert.ok(!g.hasEdge(ops[0]![0]!, ops[1]![0]!), "the weak cross link is nobody's strongest and is dropped");
     assert.ok(g.hasEdge('s1', 's2'));
-    for (const grp of ops) {
-      const c = new Set(grp.map((a) => comm.of.get(a)));
-      assert.ok(![...c].some((x) => ops.find((o) => o !== grp)!.some((a) => comm.of.get(a) === x)), 'the two operators never share a community');
-    }
+    const [c0, c1] = ops.map((grp) => new Set(grp.map((a) => comm.of.get(a))));
+    assert.ok(![...c0!].some((c) => c1!.has(c)), 'the two operators never share a community');
     // With a bound above every degree, nothing is dropped.
     const all = await detectCommunities(store, 0.05, 1000);
     assert.equal(all.graph.size, vals.length);
