@@ -194,9 +194,9 @@ export function splitCommunity(graph: UndirectedGraph, members: string[], minPar
  * Neighbours each account keeps in the graph given to Louvain: its strongest combined links (a link stays when it is
  * among the strongest of either end, so every account keeps at least this many where it has them, and the graph has
  * at most this many edges per linked account). Without a bound the link graph grows faster than the accounts: an
- * operator's accounts rotating through a shared proxy pool link to hundreds or thousands of each other (at `seed-2026`
- * scale 0.1, 2.2M distinct linked pairs for 15k linked accounts, median degree 3 but 90th percentile 1,632; at scale
- * 1, 72.9M links), and graphology holds every edge as objects in one JavaScript Map, which V8 caps at 2^24 entries
+ * operator's accounts rotating through a shared proxy pool link to hundreds of each other (at `seed-2026`
+ * scale 0.1, 2.2M linked pairs among 15k linked accounts; at scale 1, 65.9M among 189k: `analyze` prints them), and
+ * graphology holds every edge as objects in one JavaScript Map, which V8 caps at 2^24 entries
  * (scale 1 stopped there: docs/benchmarks.md). Sparsifying to the k strongest neighbours (a k-nearest-neighbour graph)
  * keeps the dense groups dense and connected, which is what modularity needs; an account's link strength per kind
  * (score.ts) is still summed over all its links in SQL. The `coordination.graph` signal's rationale
@@ -210,8 +210,8 @@ export const GRAPH_NEIGHBOURS = 16;
  * id, which would make the lowest ids hubs).
  */
 export async function detectCommunities(store: Store, minWeight = 0.05, neighbours = GRAPH_NEIGHBOURS): Promise<Communities> {
-  // In steps, each materialised so that DuckDB can spill between them, on integer ids (scale 1: 66M linked pairs
-  // reduced to 1.2M edges in about a minute within the 1 GB budget; one query on the account ids ran out of memory).
+  // In steps, each materialised so that DuckDB can spill between them, on integer ids (at scale 1 one query on the
+  // account ids ran out of the 1 GB budget).
   const k = Math.max(1, Math.floor(neighbours));
   await store.run(`CREATE OR REPLACE TEMP TABLE g_ids AS
     SELECT id AS account_id, (row_number() OVER (ORDER BY id))::INTEGER AS aid FROM (SELECT a AS id FROM account_links UNION SELECT b FROM account_links)`);
